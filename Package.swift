@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "spanscope",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "spanscope", targets: ["spanscope"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // No pkgConfig: ncursesw's pkg-config flags make SwiftPM warn on every build.
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
+        .target(name: "TraceModel"),
+        .target(name: "TraceSources", dependencies: ["TraceModel"]),
+        .target(name: "ExplorerUI", dependencies: ["TraceModel"]),
+        .target(name: "TerminalBackend", dependencies: ["ExplorerUI", "CNcursesw"]),
+        .executableTarget(
+            name: "spanscope",
+            dependencies: [
+                "TraceModel", "TraceSources", "ExplorerUI", "TerminalBackend",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
+        .testTarget(name: "TraceSourcesTests", dependencies: ["TraceSources", "TraceModel"]),
+        .testTarget(name: "ExplorerUITests", dependencies: ["ExplorerUI", "TraceModel", "TraceSources"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TraceModel"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

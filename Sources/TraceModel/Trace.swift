@@ -1,0 +1,92 @@
+/// One trace, assembled incrementally from spans that arrive in any order.
+/// Aggregates are kept up to date on every add; the tree is built on demand.
+public struct Trace: Sendable {
+    public let id: TraceID
+    public private(set) var spans: [Span] = []
+    private var indexBySpanID: [SpanID: Int] = [:]
+    public private(set) var startTime: Int64 = .max
+    public private(set) var endTime: Int64 = .min
+    public private(set) var errorCount = 0
+    /// How many times a span id arrived again (merged, not shown twice).
+    public private(set) var duplicateCount = 0
+    /// Bumped on every change so views can cache what they derive.
+    public private(set) var revision = 0
+
+    public init(id: TraceID) {
+        self.id = id
+    }
+
+    public init(id: TraceID, spans: [Span]) {
+        self.id = id
+        for span in spans { add(span) }
+    }
+
+    public var spanCount: Int { spans.count }
+    public var isEmpty: Bool { spans.isEmpty }
+    public var duration: Int64 { spans.isEmpty ? 0 : max(0, endTime &- startTime) }
+
+    /// Adds a span; a span id already present is replaced by the newer export.
+    public mutating func add(_ span: Span) {
+        revision &+= 1
+        if let existing = indexBySpanID[span.spanID] {
+            duplicateCount += 1
+            if spans[existing].isError { errorCount -= 1 }
+            spans[existing] = span
+            if span.isError { errorCount += 1 }
+            recomputeBounds()
+            return
+        }
+        indexBySpanID[span.spanID] = spans.count
+        spans.append(span)
+        if span.isError { errorCount += 1 }
+        extendBounds(with: span)
+    }
+
+    private mutating func extendBounds(with span: Span) {
+        startTime = min(startTime, span.startTime)
+        endTime = max(endTime, max(span.endTime, span.startTime))
+    }
+
+    private mutating func recomputeBounds() {
+        startTime = .max
+        endTime = .min
+        for span in spans { extendBounds(with: span) }
+    }
+
+    public func index(of spanID: SpanID) -> Int? { indexBySpanID[spanID] }
+
+    public func span(_ spanID: SpanID) -> Span? {
+        indexBySpanID[spanID].map { spans[$0] }
+    }
+
+    /// A span whose parent id is set but whose parent is not (yet) in the trace.
+    public func isOrphan(_ span: Span) -> Bool {
+        span.hasParent && indexBySpanID[span.parentSpanID] == nil
+    }
+
+    public var orphanCount: Int { spans.reduce(0) { $0 + (isOrphan($1) ? 1 : 0) } }
+
+    /// The earliest span without a parent; failing that the earliest orphan.
+    public var rootSpan: Span? {
+        var best: Span?
+        var bestIsTrueRoot = false
+        for span in spans {
+            let trueRoot = !span.hasParent
+            guard trueRoot || isOrphan(span) else { continue }
+            if let b = best {
+                if bestIsTrueRoot && !trueRoot { continue }
+                if trueRoot == bestIsTrueRoot && b.startTime <= span.startTime { continue }
+            }
+            best = span
+            bestIsTrueRoot = trueRoot
+        }
+        return best ?? spans.min { $0.startTime < $1.startTime }
+    }
+
+    /// The services involved, sorted.
+    public var services: [String] {
+        Array(Set(spans.map(\.serviceName))).sorted()
+    }
+
+    public func tree() -> TraceTree { TraceTree(trace: self) }
+}

@@ -1,0 +1,94 @@
+/// All traces held in memory, bounded by a span budget. Pure: sources feed it batches,
+/// the UI and `show` query it.
+public struct TraceStore: Sendable {
+    public private(set) var traces: [TraceID: Trace] = [:]
+    /// Trace ids in first-arrival order, for eviction; `arrivalHead` skips evicted ones.
+    private var arrival: [TraceID] = []
+    private var arrivalHead = 0
+    public private(set) var spanCount = 0
+    public let maxSpans: Int
+    public private(set) var evictedTraces = 0
+    public private(set) var evictedSpans = 0
+    /// Bumped on every change; views cache derived data against it.
+    public private(set) var generation = 0
+
+    public init(maxSpans: Int = 1_000_000) {
+        self.maxSpans = max(1, maxSpans)
+    }
+
+    public var traceCount: Int { traces.count }
+
+    public mutating func add(_ batch: [Span]) {
+        guard !batch.isEmpty else { return }
+        generation &+= 1
+        for span in batch {
+            if traces[span.traceID] == nil {
+                traces[span.traceID] = Trace(id: span.traceID)
+                arrival.append(span.traceID)
+            }
+            let before = traces[span.traceID]!.spanCount
+            traces[span.traceID]!.add(span)
+            spanCount += traces[span.traceID]!.spanCount - before
+        }
+        evictIfNeeded()
+    }
+
+    public mutating func add(_ span: Span) { add([span]) }
+
+    /// Drops whole traces, oldest arrival first, until the budget holds. The trace that
+    /// is still arriving is never split.
+    private mutating func evictIfNeeded() {
+        while spanCount > maxSpans, arrivalHead < arrival.count {
+            let id = arrival[arrivalHead]
+            arrivalHead += 1
+            guard let trace = traces.removeValue(forKey: id) else { continue }
+            spanCount -= trace.spanCount
+            evictedTraces += 1
+            evictedSpans += trace.spanCount
+        }
+        if arrivalHead > 4096 && arrivalHead * 2 > arrival.count {
+            arrival.removeFirst(arrivalHead)
+            arrivalHead = 0
+        }
+    }
+
+    public func trace(_ id: TraceID) -> Trace? { traces[id] }
+
+    /// Traces matching the filter, newest start first.
+    public func traceSummaries(_ filter: TraceFilter = TraceFilter()) -> [TraceSummary] {
+        traces.values.lazy.filter(filter.matches).map(TraceSummary.init)
+            .sorted { $0.startTime != $1.startTime ? $0.startTime > $1.startTime : $0.traceID < $1.traceID }
+    }
+
+    /// Per-service statistics, sorted by name.
+    public func serviceSummaries() -> [ServiceSummary] {
+        var rows: [String: ServiceSummary] = [:]
+        var entryDurations: [String: [Int64]] = [:]
+        var operations: [String: Set<String>] = [:]
+        for trace in traces.values {
+            var seen = Set<String>()
+            for span in trace.spans {
+                let service = span.serviceName
+                var row = rows[service] ?? ServiceSummary(name: service)
+                row.spanCount += 1
+                if span.isError { row.errorCount += 1 }
+                row.lastSeen = max(row.lastSeen, span.endTime, span.startTime)
+                if seen.insert(service).inserted { row.traceCount += 1 }
+                rows[service] = row
+                operations[service, default: []].insert(span.name)
+                let parentService = trace.span(span.parentSpanID)?.serviceName
+                if parentService != service {
+                    entryDurations[service, default: []].append(span.duration)
+                }
+            }
+        }
+        return rows.values.map { row in
+            var row = row
+            let sorted = (entryDurations[row.name] ?? []).sorted()
+            row.p50 = percentile(sorted, 50)
+            row.p95 = percentile(sorted, 95)
+            row.operations = (operations[row.name] ?? []).sorted()
+            return row
+        }.sorted { $0.name < $1.name }
+    }
+}

@@ -1,0 +1,67 @@
+/// The parent/child structure of a trace: children sorted by start time, true roots,
+/// and spans hanging from a parent that is absent (orphans, grouped by that parent).
+public struct TraceTree: Sendable {
+    /// Children of each span, by index into `Trace.spans`, sorted by start time.
+    public let children: [[Int]]
+    /// Spans with no parent id, sorted by start time.
+    public let roots: [Int]
+    /// Spans whose parent never arrived, grouped by the missing parent id, each group
+    /// sorted by start time; groups ordered by their first span's start.
+    public let orphanGroups: [OrphanGroup]
+
+    public struct OrphanGroup: Sendable, Equatable {
+        public let missingParent: SpanID
+        public let spans: [Int]
+        /// True when the group was cut out of a parent cycle rather than a missing parent.
+        public let isCycle: Bool
+    }
+
+    public init(trace: Trace) {
+        let spans = trace.spans
+        var children = [[Int]](repeating: [], count: spans.count)
+        var roots: [Int] = []
+        var orphansByParent: [SpanID: [Int]] = [:]
+        for (i, span) in spans.enumerated() {
+            if !span.hasParent || span.parentSpanID == span.spanID {
+                roots.append(i)
+            } else if let p = trace.index(of: span.parentSpanID) {
+                children[p].append(i)
+            } else {
+                orphansByParent[span.parentSpanID, default: []].append(i)
+            }
+        }
+        let byStart: (Int, Int) -> Bool = { a, b in
+            spans[a].startTime != spans[b].startTime
+                ? spans[a].startTime < spans[b].startTime : a < b
+        }
+        for i in children.indices where children[i].count > 1 { children[i].sort(by: byStart) }
+        roots.sort(by: byStart)
+        var groups = orphansByParent.map {
+            OrphanGroup(missingParent: $0.key, spans: $0.value.sorted(by: byStart), isCycle: false)
+        }
+
+        // Spans in a parent cycle (A→B→A) are reachable from no root: cut each cycle
+        // at its earliest span so nothing disappears from view.
+        var reached = [Bool](repeating: false, count: spans.count)
+        var stack = roots + groups.flatMap(\.spans)
+        while let i = stack.popLast() {
+            if reached[i] { continue }
+            reached[i] = true
+            stack.append(contentsOf: children[i])
+        }
+        for i in spans.indices.sorted(by: byStart) where !reached[i] {
+            groups.append(OrphanGroup(missingParent: spans[i].parentSpanID, spans: [i], isCycle: true))
+            children[trace.index(of: spans[i].parentSpanID)!].removeAll { $0 == i }
+            stack = [i]
+            while let j = stack.popLast() {
+                if reached[j] { continue }
+                reached[j] = true
+                stack.append(contentsOf: children[j])
+            }
+        }
+        groups.sort { byStart($0.spans[0], $1.spans[0]) }
+        self.children = children
+        self.roots = roots
+        self.orphanGroups = groups
+    }
+}

@@ -1,0 +1,77 @@
+import TraceModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why a file could not be read at all (as opposed to a bad record inside it).
+public struct FileSourceError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// Reads a whole file (or standard input, `-`) once: what `show` and tests use.
+public enum FileLoader {
+    public struct Loaded: Sendable {
+        public var spans: [Span]
+        public var issues: [DecodeIssue]
+    }
+
+    public static func load(path: String) throws -> Loaded {
+        let fd = try FileHandleFD.open(path)
+        defer { close(fd) }
+        var framer = RecordFramer()
+        let decoder = RecordDecoder()
+        var loaded = Loaded(spans: [], issues: [])
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileSourceError(path: path, reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            let outputs = buffer.withUnsafeBytes { framer.feed(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            let r = decoder.decode(outputs)
+            loaded.spans.append(contentsOf: r.spans)
+            loaded.issues.append(contentsOf: r.issues)
+        }
+        let r = decoder.decode(framer.finish())
+        loaded.spans.append(contentsOf: r.spans)
+        loaded.issues.append(contentsOf: r.issues)
+        return loaded
+    }
+
+    public static func load(bytes: [UInt8]) -> Loaded {
+        var framer = RecordFramer()
+        let decoder = RecordDecoder()
+        var r = decoder.decode(framer.feed(bytes))
+        let tail = decoder.decode(framer.finish())
+        r.spans += tail.spans
+        r.issues += tail.issues
+        return Loaded(spans: r.spans, issues: r.issues)
+    }
+}
+
+/// Opening a path with errors a person can act on.
+enum FileHandleFD {
+    static func open(_ path: String) throws -> Int32 {
+        if path == "-" { return dup(0) }
+        var st = stat()
+        if stat(path, &st) != 0 {
+            throw FileSourceError(path: path, reason: String(cString: strerror(errno)))
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            throw FileSourceError(path: path, reason: "is a directory")
+        }
+        // O_NONBLOCK so opening a FIFO without a writer does not hang; reads then
+        // block as usual once it is cleared.
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        if fd < 0 { throw FileSourceError(path: path, reason: String(cString: strerror(errno))) }
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK)
+        return fd
+    }
+}

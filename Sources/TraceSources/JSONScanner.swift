@@ -1,0 +1,358 @@
+import TraceModel
+
+/// Why a JSON record was rejected, with the byte offset inside the record.
+public struct JSONError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var message: String
+    public var offset: Int
+
+    public var description: String { "\(message) at byte \(offset)" }
+}
+
+/// A key read by `JSONScanner.nextKey`: the raw bytes, or the decoded text when the
+/// key held escapes. Comparing against a literal allocates nothing.
+struct JSONKey {
+    var start: Int
+    var count: Int
+    var decoded: String?
+}
+
+/// A pull scanner over UTF-8 JSON bytes. It reads only what a decoder asks for and
+/// skips the rest, so no intermediate tree or dictionary is ever built — the reason
+/// spanscope does not use Foundation's JSON APIs on this hot path.
+struct JSONScanner {
+    let bytes: UnsafeRawBufferPointer
+    var pos = 0
+    var depth = 0
+    /// Deeper nesting than this is a counted error, never a stack overflow.
+    let maxDepth: Int
+
+    init(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 96) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+    }
+
+    func fail(_ message: String) -> JSONError { JSONError(message: message, offset: pos) }
+
+    @inline(__always)
+    mutating func skipWhitespace() {
+        while pos < bytes.count {
+            switch bytes[pos] {
+            case 0x20, 0x0A, 0x0D, 0x09: pos += 1
+            default: return
+            }
+        }
+    }
+
+    @inline(__always)
+    mutating func peek() -> UInt8? {
+        skipWhitespace()
+        return pos < bytes.count ? bytes[pos] : nil
+    }
+
+    mutating func expect(_ byte: UInt8, _ what: String) throws {
+        guard peek() == byte else {
+            throw fail(pos < bytes.count ? "expected \(what)" : "unexpected end of input, expected \(what)")
+        }
+        pos += 1
+    }
+
+    mutating func expectEnd() throws {
+        if peek() != nil { throw fail("unexpected data after the JSON value") }
+    }
+
+    // MARK: objects and arrays
+
+    mutating func beginObject() throws {
+        try expect(UInt8(ascii: "{"), "'{'")
+        depth += 1
+        if depth > maxDepth { throw fail("nesting deeper than \(maxDepth)") }
+    }
+
+    /// The next key of the current object, or nil after its closing brace.
+    mutating func nextKey(first: inout Bool) throws -> JSONKey? {
+        guard let c = peek() else { throw fail("unexpected end of input inside an object") }
+        if c == UInt8(ascii: "}") {
+            pos += 1
+            depth -= 1
+            return nil
+        }
+        if !first {
+            guard c == UInt8(ascii: ",") else { throw fail("expected ',' or '}'") }
+            pos += 1
+            _ = peek()
+        }
+        first = false
+        guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw fail("expected a key") }
+        let key = try readRawString()
+        try expect(UInt8(ascii: ":"), "':'")
+        return key
+    }
+
+    mutating func beginArray() throws {
+        try expect(UInt8(ascii: "["), "'['")
+        depth += 1
+        if depth > maxDepth { throw fail("nesting deeper than \(maxDepth)") }
+    }
+
+    /// True when another element follows; false after the closing bracket.
+    mutating func nextElement(first: inout Bool) throws -> Bool {
+        guard let c = peek() else { throw fail("unexpected end of input inside an array") }
+        if c == UInt8(ascii: "]") {
+            pos += 1
+            depth -= 1
+            return false
+        }
+        if !first {
+            guard c == UInt8(ascii: ",") else { throw fail("expected ',' or ']'") }
+            pos += 1
+        }
+        first = false
+        return true
+    }
+
+    /// Consumes a `null` and returns true, or leaves the input as it is.
+    mutating func skipNull() -> Bool {
+        guard peek() == UInt8(ascii: "n"), pos + 4 <= bytes.count,
+              bytes[pos + 1] == UInt8(ascii: "u"), bytes[pos + 2] == UInt8(ascii: "l"),
+              bytes[pos + 3] == UInt8(ascii: "l") else { return false }
+        pos += 4
+        return true
+    }
+
+    func key(_ key: JSONKey, is literal: StaticString) -> Bool {
+        if let decoded = key.decoded {
+            return decoded.utf8.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+        }
+        guard key.count == literal.utf8CodeUnitCount else { return false }
+        let p = literal.utf8Start
+        for i in 0..<key.count where bytes[key.start + i] != p[i] { return false }
+        return true
+    }
+
+    // MARK: strings
+
+    /// Reads a string; the bytes are returned in place unless it holds escapes.
+    mutating func readRawString() throws -> JSONKey {
+        try expect(UInt8(ascii: "\""), "a string")
+        let start = pos
+        while pos < bytes.count {
+            let b = bytes[pos]
+            if b == UInt8(ascii: "\"") {
+                pos += 1
+                return JSONKey(start: start, count: pos - 1 - start, decoded: nil)
+            }
+            if b == UInt8(ascii: "\\") {
+                pos = start
+                return JSONKey(start: start, count: 0, decoded: try readEscapedString())
+            }
+            pos += 1
+        }
+        throw fail("unterminated string")
+    }
+
+    mutating func readString() throws -> String {
+        let raw = try readRawString()
+        if let decoded = raw.decoded { return decoded }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[raw.start..<raw.start + raw.count]), as: UTF8.self)
+    }
+
+    /// Slow path for strings with escapes; `pos` is just after the opening quote.
+    private mutating func readEscapedString() throws -> String {
+        var out: [UInt8] = []
+        while pos < bytes.count {
+            let b = bytes[pos]
+            pos += 1
+            if b == UInt8(ascii: "\"") { return String(decoding: out, as: UTF8.self) }
+            guard b == UInt8(ascii: "\\") else { out.append(b); continue }
+            guard pos < bytes.count else { break }
+            let e = bytes[pos]
+            pos += 1
+            switch e {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try readHex4()
+                if (0xD800..<0xDC00).contains(scalar), pos + 6 <= bytes.count,
+                   bytes[pos] == UInt8(ascii: "\\"), bytes[pos + 1] == UInt8(ascii: "u") {
+                    let save = pos
+                    pos += 2
+                    let low = try readHex4()
+                    if (0xDC00..<0xE000).contains(low) {
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else {
+                        pos = save
+                    }
+                }
+                let s = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+                out.append(contentsOf: String(s).utf8)
+            default:
+                pos -= 1
+                throw fail("invalid escape")
+            }
+        }
+        throw fail("unterminated string")
+    }
+
+    private mutating func readHex4() throws -> UInt32 {
+        guard pos + 4 <= bytes.count else { throw fail("truncated \\u escape") }
+        var v: UInt32 = 0
+        for i in 0..<4 {
+            let b = bytes[pos + i]
+            let n: UInt32
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): n = UInt32(b - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): n = UInt32(b - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): n = UInt32(b - UInt8(ascii: "A") + 10)
+            default: throw fail("invalid \\u escape")
+            }
+            v = v << 4 | n
+        }
+        pos += 4
+        return v
+    }
+
+    // MARK: scalars
+
+    /// The extent of a JSON number token starting at `pos`.
+    private mutating func numberToken() throws -> Range<Int> {
+        let start = pos
+        if pos < bytes.count, bytes[pos] == UInt8(ascii: "-") { pos += 1 }
+        while pos < bytes.count {
+            switch bytes[pos] {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "e"),
+                 UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"):
+                pos += 1
+            default:
+                if pos == start { throw fail("expected a number") }
+                return start..<pos
+            }
+        }
+        if pos == start { throw fail("expected a number") }
+        return start..<pos
+    }
+
+    /// Parses a decimal integer from bytes, or nil on anything else or overflow.
+    static func parseInt64(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int64? {
+        var i = range.lowerBound
+        guard i < range.upperBound else { return nil }
+        let negative = b[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        guard i < range.upperBound else { return nil }
+        var v: Int64 = 0
+        while i < range.upperBound {
+            let d = b[i] &- UInt8(ascii: "0")
+            guard d < 10 else { return nil }
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (a, o2) = negative ? m.subtractingReportingOverflow(Int64(d)) : m.addingReportingOverflow(Int64(d))
+            if o1 || o2 { return nil }
+            v = a
+            i += 1
+        }
+        return v
+    }
+
+    /// An int64 written as a number or, as protobuf JSON does, a decimal string.
+    mutating func readInt64() throws -> Int64 {
+        let start = pos
+        let range: Range<Int>
+        if peek() == UInt8(ascii: "\"") {
+            let raw = try readRawString()
+            range = raw.start..<raw.start + raw.count
+        } else {
+            range = try numberToken()
+        }
+        if let v = Self.parseInt64(bytes, range) { return v }
+        // 1e3 or 5.0 are integers too; anything else (or out of range) is an error.
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        if let d = Double(text), d == d.rounded(), abs(d) < 9.2e18 { return Int64(d) }
+        pos = start
+        throw fail("not a 64-bit integer: \(text.prefix(40))")
+    }
+
+    /// A time in nanoseconds: uint64 on the wire, kept as Int64 (good until 2262).
+    mutating func readUInt64AsInt64() throws -> Int64 {
+        let start = pos
+        if peek() == UInt8(ascii: "\""), pos + 1 < bytes.count {
+            // Fast path for the common "1795559836427600220" form.
+            var i = pos + 1
+            var v: Int64 = 0
+            var ok = true
+            while i < bytes.count, bytes[i] != UInt8(ascii: "\"") {
+                let d = bytes[i] &- UInt8(ascii: "0")
+                guard d < 10, v < 922_337_203_685_477_580 || (v == 922_337_203_685_477_580 && d <= 7) else { ok = false; break }
+                v = v * 10 + Int64(d)
+                i += 1
+            }
+            if ok, i < bytes.count, i > pos + 1 {
+                pos = i + 1
+                return v
+            }
+        }
+        pos = start
+        let v = try readInt64()
+        if v < 0 { pos = start; throw fail("negative time") }
+        return v
+    }
+
+    /// A double as a number, or one of protobuf JSON's "NaN", "Infinity", "-Infinity" (or a numeric string).
+    mutating func readDouble() throws -> Double {
+        let text: String
+        if peek() == UInt8(ascii: "\"") {
+            text = try readString()
+        } else {
+            let range = try numberToken()
+            text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        }
+        switch text {
+        case "NaN": return .nan
+        case "Infinity": return .infinity
+        case "-Infinity": return -.infinity
+        default:
+            guard let d = Double(text) else { throw fail("not a number: \(text.prefix(40))") }
+            return d
+        }
+    }
+
+    mutating func readBool() throws -> Bool {
+        guard let c = peek() else { throw fail("expected true or false") }
+        if c == UInt8(ascii: "t"), matchLiteral("true") { return true }
+        if c == UInt8(ascii: "f"), matchLiteral("false") { return false }
+        throw fail("expected true or false")
+    }
+
+    private mutating func matchLiteral(_ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard pos + n <= bytes.count else { return false }
+        let p = literal.utf8Start
+        for i in 0..<n where bytes[pos + i] != p[i] { return false }
+        pos += n
+        return true
+    }
+
+    /// Skips one value of any type, checking its syntax and nesting depth.
+    mutating func skipValue() throws {
+        guard let c = peek() else { throw fail("unexpected end of input, expected a value") }
+        switch c {
+        case UInt8(ascii: "{"):
+            try beginObject()
+            var first = true
+            while try nextKey(first: &first) != nil { try skipValue() }
+        case UInt8(ascii: "["):
+            try beginArray()
+            var first = true
+            while try nextElement(first: &first) { try skipValue() }
+        case UInt8(ascii: "\""):
+            _ = try readRawString()
+        case UInt8(ascii: "t"), UInt8(ascii: "f"):
+            _ = try readBool()
+        case UInt8(ascii: "n"):
+            if !skipNull() { throw fail("invalid literal") }
+        default:
+            _ = try numberToken()
+        }
+    }
+}

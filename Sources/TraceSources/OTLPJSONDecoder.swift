@@ -1,0 +1,379 @@
+import TraceModel
+
+/// What one record (a line, or a whole document) decoded to.
+public struct DecodedRecord: Sendable {
+    public var spans: [Span] = []
+    /// Spans skipped inside an otherwise good record (e.g. an unreadable id).
+    public var problems: [String] = []
+}
+
+/// Decodes OTLP/JSON (`ExportTraceServiceRequest`, or Jaeger API v3's `{"result": …}`
+/// envelope around one) straight from bytes into spans, as the OTLP spec's JSON
+/// encoding defines it: lowerCamelCase names, hex ids (base64 accepted), int64 as
+/// strings or numbers, enums as integers, unknown fields ignored.
+public final class OTLPJSONDecoder {
+    private let interner = StringInterner()
+    /// Attribute values nested deeper than this are rejected (a JSON bomb, not data).
+    public let maxValueDepth: Int
+
+    public init(maxValueDepth: Int = 64) {
+        self.maxValueDepth = maxValueDepth
+    }
+
+    public func decode(_ text: String) throws -> DecodedRecord {
+        var copy = text
+        return try copy.withUTF8 { try decode(UnsafeRawBufferPointer($0)) }
+    }
+
+    public func decode(_ bytes: [UInt8]) throws -> DecodedRecord {
+        try bytes.withUnsafeBytes { try decode($0) }
+    }
+
+    public func decode(_ bytes: UnsafeRawBufferPointer) throws -> DecodedRecord {
+        var s = JSONScanner(bytes, maxDepth: maxValueDepth * 2 + 16)
+        var out = DecodedRecord()
+        try readRequest(&s, into: &out)
+        try s.expectEnd()
+        return out
+    }
+
+    private func readRequest(_ s: inout JSONScanner, into out: inout DecodedRecord) throws {
+        try s.beginObject()
+        var first = true
+        while let key = try s.nextKey(first: &first) {
+            if s.skipNull() { continue }
+            if s.key(key, is: "resourceSpans") {
+                try s.beginArray()
+                var f = true
+                while try s.nextElement(first: &f) { try readResourceSpans(&s, into: &out) }
+            } else if s.key(key, is: "result") {
+                try readRequest(&s, into: &out)
+            } else {
+                try s.skipValue()
+            }
+        }
+    }
+
+    private func readResourceSpans(_ s: inout JSONScanner, into out: inout DecodedRecord) throws {
+        var resource = Resource(serviceName: Resource.unknownServiceName)
+        let firstSpan = out.spans.count
+        try s.beginObject()
+        var first = true
+        while let key = try s.nextKey(first: &first) {
+            if s.skipNull() { continue }
+            if s.key(key, is: "resource") {
+                try s.beginObject()
+                var f = true
+                var attributes: [Attribute] = []
+                while let k = try s.nextKey(first: &f) {
+                    if !s.skipNull(), s.key(k, is: "attributes") {
+                        attributes = try readAttributes(&s, depth: 0)
+                    } else {
+                        try s.skipValue()
+                    }
+                }
+                resource = Resource(attributes: attributes)
+                resource.serviceName = interner.intern(resource.serviceName)
+            } else if s.key(key, is: "scopeSpans") || s.key(key, is: "instrumentationLibrarySpans") {
+                try s.beginArray()
+                var f = true
+                while try s.nextElement(first: &f) { try readScopeSpans(&s, into: &out) }
+            } else {
+                try s.skipValue()
+            }
+        }
+        // The resource may follow its spans in the object: attach it at the end.
+        for i in firstSpan..<out.spans.count { out.spans[i].resource = resource }
+    }
+
+    private func readScopeSpans(_ s: inout JSONScanner, into out: inout DecodedRecord) throws {
+        var scope = InstrumentationScope()
+        let firstSpan = out.spans.count
+        try s.beginObject()
+        var first = true
+        while let key = try s.nextKey(first: &first) {
+            if s.skipNull() { continue }
+            if s.key(key, is: "scope") || s.key(key, is: "instrumentationLibrary") {
+                scope = try readScope(&s)
+            } else if s.key(key, is: "spans") {
+                try s.beginArray()
+                var f = true
+                while try s.nextElement(first: &f) {
+                    switch try readSpan(&s) {
+                    case .success(let span): out.spans.append(span)
+                    case .failure(let problem): out.problems.append(problem.message)
+                    }
+                }
+            } else {
+                try s.skipValue()
+            }
+        }
+        for i in firstSpan..<out.spans.count { out.spans[i].scope = scope }
+    }
+
+    private func readScope(_ s: inout JSONScanner) throws -> InstrumentationScope {
+        var scope = InstrumentationScope()
+        try s.beginObject()
+        var first = true
+        while let key = try s.nextKey(first: &first) {
+            if s.skipNull() { continue }
+            if s.key(key, is: "name") {
+                scope.name = try internedString(&s)
+            } else if s.key(key, is: "version") {
+                scope.version = try internedString(&s)
+            } else if s.key(key, is: "attributes") {
+                scope.attributes = try readAttributes(&s, depth: 0)
+            } else {
+                try s.skipValue()
+            }
+        }
+        return scope
+    }
+
+    struct SpanProblem: Error {
+        var message: String
+    }
+
+    /// A span with an unusable id is skipped and reported; the JSON around it is fine.
+    private func readSpan(_ s: inout JSONScanner) throws -> Result<Span, SpanProblem> {
+        var span = Span(traceID: TraceID(high: 0, low: 0), spanID: .zero, name: "", kind: .unspecified, startTime: 0, endTime: 0)
+        var problem: String?
+        try s.beginObject()
+        var first = true
+        while let key = try s.nextKey(first: &first) {
+            if s.skipNull() { continue }
+            switch key.count {
+            case 7 where s.key(key, is: "traceId"):
+                let raw = try s.readRawString()
+                if let id = traceID(&s, raw) { span.traceID = id } else { problem = problem ?? "span with an invalid traceId skipped" }
+            case 6 where s.key(key, is: "spanId"):
+                let raw = try s.readRawString()
+                if let id = spanID(&s, raw) { span.spanID = id } else { problem = problem ?? "span with an invalid spanId skipped" }
+            case 12 where s.key(key, is: "parentSpanId"):
+                let raw = try s.readRawString()
+                if raw.count == 0 && raw.decoded == nil {
+                    span.parentSpanID = .zero
+                } else if let id = spanID(&s, raw) {
+                    span.parentSpanID = id
+                } else {
+                    problem = problem ?? "span with an invalid parentSpanId skipped"
+                }
+            case 4 where s.key(key, is: "name"):
+                span.name = try internedString(&s)
+            case 4 where s.key(key, is: "kind"):
+                let k = try s.readInt64()
+                span.kind = SpanKind(rawValue: Int(clamping: k)) ?? .unspecified
+            case 17 where s.key(key, is: "startTimeUnixNano"):
+                span.startTime = try s.readUInt64AsInt64()
+            case 15 where s.key(key, is: "endTimeUnixNano"):
+                span.endTime = try s.readUInt64AsInt64()
+            case 10 where s.key(key, is: "attributes"):
+                span.attributes = try readAttributes(&s, depth: 0)
+            case 6 where s.key(key, is: "events"):
+                span.events = try readEvents(&s)
+            case 5 where s.key(key, is: "links"):
+                span.links = try readLinks(&s)
+            case 6 where s.key(key, is: "status"):
+                span.status = try readStatus(&s)
+            case 5 where s.key(key, is: "flags"):
+                span.flags = UInt32(truncatingIfNeeded: try s.readInt64())
+            case 10 where s.key(key, is: "traceState"):
+                span.traceState = try s.readString()
+            default:
+                try s.skipValue()
+            }
+        }
+        if problem == nil {
+            if span.traceID.isZero { problem = "span without a traceId skipped" }
+            else if span.spanID.isZero { problem = "span without a spanId skipped" }
+        }
+        if let problem { return .failure(SpanProblem(message: problem)) }
+        return .success(span)
+    }
+
+    private func rawBytes(_ s: JSONScanner, _ key: JSONKey) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: s.bytes[key.start..<key.start + key.count])
+    }
+
+    private func traceID(_ s: inout JSONScanner, _ raw: JSONKey) -> TraceID? {
+        if let decoded = raw.decoded { return TraceID(text: Array(decoded.utf8)) }
+        return TraceID(text: rawBytes(s, raw))
+    }
+
+    private func spanID(_ s: inout JSONScanner, _ raw: JSONKey) -> SpanID? {
+        if let decoded = raw.decoded { return SpanID(text: Array(decoded.utf8)) }
+        return SpanID(text: rawBytes(s, raw))
+    }
+
+    private func internedString(_ s: inout JSONScanner) throws -> String {
+        let raw = try s.readRawString()
+        if let decoded = raw.decoded { return interner.intern(decoded) }
+        return interner.intern(rawBytes(s, raw))
+    }
+
+    private func readStatus(_ s: inout JSONScanner) throws -> SpanStatus {
+        var status = SpanStatus()
+        try s.beginObject()
+        var first = true
+        while let key = try s.nextKey(first: &first) {
+            if s.skipNull() { continue }
+            if s.key(key, is: "code") {
+                status.code = StatusCode(rawValue: Int(clamping: try readEnum(&s))) ?? .unset
+            } else if s.key(key, is: "message") {
+                status.message = try s.readString()
+            } else {
+                try s.skipValue()
+            }
+        }
+        return status
+    }
+
+    /// Enums are integers in OTLP/JSON; protobuf's JSON mapping also allows names.
+    private func readEnum(_ s: inout JSONScanner) throws -> Int64 {
+        if s.peek() == UInt8(ascii: "\"") {
+            let save = s.pos
+            let name = try s.readString()
+            switch name {
+            case "STATUS_CODE_UNSET": return 0
+            case "STATUS_CODE_OK": return 1
+            case "STATUS_CODE_ERROR": return 2
+            default:
+                s.pos = save
+                return try s.readInt64()
+            }
+        }
+        return try s.readInt64()
+    }
+
+    private func readEvents(_ s: inout JSONScanner) throws -> [SpanEvent] {
+        var events: [SpanEvent] = []
+        try s.beginArray()
+        var f = true
+        while try s.nextElement(first: &f) {
+            var event = SpanEvent(time: 0, name: "")
+            try s.beginObject()
+            var first = true
+            while let key = try s.nextKey(first: &first) {
+                if s.skipNull() { continue }
+                if s.key(key, is: "timeUnixNano") {
+                    event.time = try s.readUInt64AsInt64()
+                } else if s.key(key, is: "name") {
+                    event.name = try internedString(&s)
+                } else if s.key(key, is: "attributes") {
+                    event.attributes = try readAttributes(&s, depth: 0)
+                } else {
+                    try s.skipValue()
+                }
+            }
+            events.append(event)
+        }
+        return events
+    }
+
+    private func readLinks(_ s: inout JSONScanner) throws -> [SpanLink] {
+        var links: [SpanLink] = []
+        try s.beginArray()
+        var f = true
+        while try s.nextElement(first: &f) {
+            var link = SpanLink(traceID: TraceID(high: 0, low: 0), spanID: .zero)
+            try s.beginObject()
+            var first = true
+            while let key = try s.nextKey(first: &first) {
+                if s.skipNull() { continue }
+                if s.key(key, is: "traceId") {
+                    let raw = try s.readRawString()
+                    link.traceID = traceID(&s, raw) ?? link.traceID
+                } else if s.key(key, is: "spanId") {
+                    let raw = try s.readRawString()
+                    link.spanID = spanID(&s, raw) ?? link.spanID
+                } else if s.key(key, is: "attributes") {
+                    link.attributes = try readAttributes(&s, depth: 0)
+                } else {
+                    try s.skipValue()
+                }
+            }
+            links.append(link)
+        }
+        return links
+    }
+
+    private func readAttributes(_ s: inout JSONScanner, depth: Int) throws -> [Attribute] {
+        var attributes: [Attribute] = []
+        try s.beginArray()
+        var f = true
+        while try s.nextElement(first: &f) {
+            var key = ""
+            var value = AttributeValue.empty
+            try s.beginObject()
+            var first = true
+            while let k = try s.nextKey(first: &first) {
+                if s.skipNull() { continue }
+                if s.key(k, is: "key") {
+                    key = try internedString(&s)
+                } else if s.key(k, is: "value") {
+                    value = try readAnyValue(&s, depth: depth + 1)
+                } else {
+                    try s.skipValue()
+                }
+            }
+            attributes.append(Attribute(key, value))
+        }
+        return attributes
+    }
+
+    private func readAnyValue(_ s: inout JSONScanner, depth: Int) throws -> AttributeValue {
+        guard depth <= maxValueDepth else { throw s.fail("attribute value nested deeper than \(maxValueDepth)") }
+        var value = AttributeValue.empty
+        try s.beginObject()
+        var first = true
+        while let key = try s.nextKey(first: &first) {
+            if s.skipNull() { continue }
+            if s.key(key, is: "stringValue") {
+                value = .string(try s.readString())
+            } else if s.key(key, is: "intValue") {
+                value = .int(try s.readInt64())
+            } else if s.key(key, is: "boolValue") {
+                value = .bool(try s.readBool())
+            } else if s.key(key, is: "doubleValue") {
+                value = .double(try s.readDouble())
+            } else if s.key(key, is: "bytesValue") {
+                let text = try s.readString()
+                guard let bytes = Base64.decode(text) else { throw s.fail("bytesValue is not base64") }
+                value = .bytes(bytes)
+            } else if s.key(key, is: "arrayValue") {
+                value = .array(try readValueList(&s, depth: depth))
+            } else if s.key(key, is: "kvlistValue") {
+                try s.beginObject()
+                var f = true
+                var attrs: [Attribute] = []
+                while let k = try s.nextKey(first: &f) {
+                    if !s.skipNull(), s.key(k, is: "values") {
+                        attrs = try readAttributes(&s, depth: depth)
+                    } else {
+                        try s.skipValue()
+                    }
+                }
+                value = .keyValueList(attrs)
+            } else {
+                try s.skipValue()
+            }
+        }
+        return value
+    }
+
+    private func readValueList(_ s: inout JSONScanner, depth: Int) throws -> [AttributeValue] {
+        var values: [AttributeValue] = []
+        try s.beginObject()
+        var first = true
+        while let key = try s.nextKey(first: &first) {
+            if !s.skipNull(), s.key(key, is: "values") {
+                try s.beginArray()
+                var f = true
+                while try s.nextElement(first: &f) { values.append(try readAnyValue(&s, depth: depth + 1)) }
+            } else {
+                try s.skipValue()
+            }
+        }
+        return values
+    }
+}

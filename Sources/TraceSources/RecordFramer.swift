@@ -1,0 +1,172 @@
+/// One complete JSON record cut from a byte stream, with the line it started on.
+public struct FramedRecord: Sendable {
+    public var line: Int
+    public var bytes: [UInt8]
+}
+
+/// Cuts a byte stream into records: JSON Lines (one value per line, as the Collector's
+/// and the Python SDK's file exporters write) and pretty-printed documents spanning many
+/// lines (opentelemetry-proto's example, Jaeger's fixtures). A half-written last line
+/// waits for its newline.
+public struct RecordFramer: Sendable {
+    /// Bytes of the line not yet ended by a newline.
+    private var partial: [UInt8] = []
+    /// A multi-line document being gathered.
+    private var document: [UInt8] = []
+    private var documentLine = 0
+    private var depth = 0
+    private var inString = false
+    private var escaped = false
+    private var discardingLongLine = false
+    /// Lines consumed so far (1-based number of the next line).
+    public private(set) var nextLine = 1
+    public let maxRecordBytes: Int
+
+    public enum Output: Sendable {
+        case record(FramedRecord)
+        case oversized(line: Int, bytes: Int)
+        /// A multi-line document broken off by a new top-level record.
+        case unterminated(line: Int)
+    }
+
+    public init(maxRecordBytes: Int = 64 << 20) {
+        self.maxRecordBytes = maxRecordBytes
+    }
+
+    public var hasPendingBytes: Bool { !partial.isEmpty || !document.isEmpty }
+
+    /// Feeds bytes; returns the records they completed.
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer) -> [Output] {
+        var out: [Output] = []
+        var lineStart = 0
+        while let newline = chunk[lineStart...].firstIndex(of: 0x0A) {
+            if discardingLongLine {
+                discardingLongLine = false
+                out.append(.oversized(line: nextLine, bytes: partial.count + newline - lineStart))
+                partial.removeAll()
+                nextLine += 1
+            } else if partial.isEmpty {
+                finishLine(UnsafeRawBufferPointer(rebasing: chunk[lineStart..<newline]), into: &out)
+            } else {
+                partial.append(contentsOf: chunk[lineStart..<newline])
+                let line = partial
+                partial.removeAll(keepingCapacity: true)
+                line.withUnsafeBytes { finishLine($0, into: &out) }
+            }
+            lineStart = newline + 1
+        }
+        if lineStart < chunk.count {
+            if discardingLongLine || partial.count + (chunk.count - lineStart) > maxRecordBytes {
+                // Keep only a count of an oversized line: memory stays bounded.
+                if !discardingLongLine { discardingLongLine = true }
+                partial.removeAll()
+            } else {
+                partial.append(contentsOf: chunk[lineStart...])
+            }
+        }
+        return out
+    }
+
+    public mutating func feed(_ bytes: [UInt8]) -> [Output] {
+        bytes.withUnsafeBytes { feed($0) }
+    }
+
+    /// At the end of input (or before reading a rotated file's successor): the last
+    /// line even without its newline, and an unfinished document as an error.
+    public mutating func finish() -> [Output] {
+        var out: [Output] = []
+        if discardingLongLine {
+            out.append(.oversized(line: nextLine, bytes: partial.count))
+            discardingLongLine = false
+            partial.removeAll()
+        } else if !partial.isEmpty {
+            let line = partial
+            partial.removeAll()
+            line.withUnsafeBytes { finishLine($0, into: &out) }
+        }
+        if !document.isEmpty {
+            // Hand the unfinished document to the decoder: its error names the problem.
+            out.append(.record(FramedRecord(line: documentLine, bytes: document)))
+            resetDocument()
+        }
+        return out
+    }
+
+    /// Forgets all partial state (after truncation: the old bytes are gone).
+    public mutating func reset() {
+        partial.removeAll()
+        resetDocument()
+        discardingLongLine = false
+        nextLine = 1
+    }
+
+    private mutating func resetDocument() {
+        document.removeAll()
+        depth = 0
+        inString = false
+        escaped = false
+    }
+
+    private mutating func finishLine(_ line: UnsafeRawBufferPointer, into out: inout [Output]) {
+        let number = nextLine
+        nextLine += 1
+        if !document.isEmpty {
+            // A new unindented object means the document never closed: report it and
+            // let this line start afresh, so one broken document loses nothing after it.
+            if line.first == UInt8(ascii: "{"), line.count > 1 {
+                out.append(.unterminated(line: documentLine))
+                resetDocument()
+            } else {
+                document.append(contentsOf: line)
+                document.append(0x0A)
+                track(line)
+                if depth <= 0 {
+                    out.append(.record(FramedRecord(line: documentLine, bytes: document)))
+                    resetDocument()
+                } else if document.count > maxRecordBytes {
+                    out.append(.oversized(line: documentLine, bytes: document.count))
+                    resetDocument()
+                }
+                return
+            }
+        }
+        guard let first = line.firstIndex(where: { !Self.isSpace($0) }) else { return }
+        let last = line.lastIndex(where: { !Self.isSpace($0) })!
+        let trimmed = UnsafeRawBufferPointer(rebasing: line[first...last])
+        // A line that opens a value and ends with an opener or a separator is the first
+        // line of a pretty-printed document; anything else is one record.
+        let opensDocument = (trimmed.first == UInt8(ascii: "{") || trimmed.first == UInt8(ascii: "["))
+            && [UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: ","), UInt8(ascii: ":")].contains(trimmed.last!)
+        if opensDocument {
+            resetDocument()
+            track(trimmed)
+            if depth > 0 {
+                document.append(contentsOf: trimmed)
+                document.append(0x0A)
+                documentLine = number
+                return
+            }
+            resetDocument()
+        }
+        out.append(.record(FramedRecord(line: number, bytes: Array(trimmed))))
+    }
+
+    private mutating func track(_ bytes: UnsafeRawBufferPointer) {
+        for b in bytes {
+            if inString {
+                if escaped { escaped = false }
+                else if b == UInt8(ascii: "\\") { escaped = true }
+                else if b == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch b {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            default: break
+            }
+        }
+    }
+
+    private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }
+}

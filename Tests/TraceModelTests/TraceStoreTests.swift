@@ -1,0 +1,85 @@
+import Testing
+@testable import TraceModel
+
+@Suite struct TraceStoreTests {
+    @Test func servicesCountSpansTracesErrorsAndEntryPercentiles() {
+        var store = TraceStore()
+        // Trace 1: gateway → auth (entry), auth → auth child (not an entry).
+        store.add([
+            span("1", trace: "1", service: "gateway", start: 0, end: 100),
+            span("2", parent: "1", trace: "1", service: "auth", start: 10, end: 50, error: true),
+            span("3", parent: "2", trace: "1", service: "auth", start: 20, end: 30),
+        ])
+        for i in 2...11 {
+            store.add(span("1", trace: String(i), service: "gateway", start: Int64(i) * 1000, end: Int64(i) * 1000 + Int64(i) * 10))
+        }
+        let rows = store.serviceSummaries()
+        #expect(rows.map(\.name) == ["auth", "gateway"])
+        let auth = rows[0], gateway = rows[1]
+        #expect(auth.spanCount == 2 && auth.traceCount == 1 && auth.errorCount == 1)
+        #expect(auth.p50 == 40 && auth.p95 == 40)
+        #expect(gateway.spanCount == 11 && gateway.traceCount == 11 && gateway.errorCount == 0)
+        // Entry durations of gateway: 100 and 20,30,…,110 → sorted, nearest rank.
+        #expect(gateway.p50 == 70)
+        #expect(gateway.p95 == 110)
+        #expect(auth.operations == ["op-2", "op-3"])
+    }
+
+    @Test func traceListIsNewestFirstAndFiltered() {
+        var store = TraceStore()
+        store.add(span("1", trace: "a", service: "s1", start: 100, end: 200))
+        store.add(span("1", trace: "b", service: "s2", start: 300, end: 1300, error: true))
+        store.add(span("1", trace: "c", name: "special", service: "s1", start: 200, end: 250))
+        #expect(store.traceSummaries().map(\.traceID) == [tid("b"), tid("c"), tid("a")])
+        #expect(store.traceSummaries(TraceFilter(service: "s1")).map(\.traceID) == [tid("c"), tid("a")])
+        #expect(store.traceSummaries(TraceFilter(operation: "special")).map(\.traceID) == [tid("c")])
+        #expect(store.traceSummaries(TraceFilter(minDuration: 100)).map(\.traceID) == [tid("b"), tid("a")])
+        #expect(store.traceSummaries(TraceFilter(maxDuration: 99)).map(\.traceID) == [tid("c")])
+        #expect(store.traceSummaries(TraceFilter(errorsOnly: true)).map(\.traceID) == [tid("b")])
+        let b = store.traceSummaries()[0]
+        #expect(b.rootService == "s2" && b.rootName == "op-1" && b.duration == 1000 && b.errorCount == 1 && b.hasRoot)
+    }
+
+    @Test func evictsWholeOldestTracesBeyondTheBound() {
+        var store = TraceStore(maxSpans: 5)
+        store.add([span("1", trace: "a", start: 0, end: 1), span("2", parent: "1", trace: "a", start: 0, end: 1)])
+        store.add([span("1", trace: "b", start: 0, end: 1), span("2", parent: "1", trace: "b", start: 0, end: 1)])
+        store.add([span("1", trace: "c", start: 0, end: 1), span("2", parent: "1", trace: "c", start: 0, end: 1)])
+        #expect(store.traceCount == 2)
+        #expect(store.trace(tid("a")) == nil)
+        #expect(store.spanCount == 4)
+        #expect(store.evictedTraces == 1 && store.evictedSpans == 2)
+        // A late span of the evicted trace starts it afresh; it is not lost silently.
+        store.add(span("3", trace: "a", start: 0, end: 1))
+        #expect(store.spanCount == 5 && store.traceCount == 3)
+    }
+
+    @Test func duplicateSpansDoNotInflateCounts() {
+        var store = TraceStore()
+        store.add([span("1", trace: "a", start: 0, end: 1), span("1", trace: "a", start: 0, end: 1)])
+        #expect(store.spanCount == 1)
+    }
+
+    @Test func percentileNearestRank() {
+        #expect(percentile([], 50) == 0)
+        #expect(percentile([5], 95) == 5)
+        #expect(percentile([1, 2, 3, 4], 50) == 2)
+        #expect(percentile(Array(1...100), 95) == 95)
+    }
+
+    @Test func durationsFormatAndParse() {
+        #expect(DurationFormat.format(850) == "850ns")
+        #expect(DurationFormat.format(12_300) == "12.3µs")
+        #expect(DurationFormat.format(1_250_000) == "1.25ms")
+        #expect(DurationFormat.format(340_000_000) == "340ms")
+        #expect(DurationFormat.format(3_400_000_000) == "3.4s")
+        #expect(DurationFormat.format(125_000_000_000) == "2m05s")
+        #expect(DurationFormat.parse("120ms") == 120_000_000)
+        #expect(DurationFormat.parse("1.5s") == 1_500_000_000)
+        #expect(DurationFormat.parse("250us") == 250_000)
+        #expect(DurationFormat.parse("2h") == 7_200_000_000_000)
+        #expect(DurationFormat.parse("5") == 5_000_000)
+        #expect(DurationFormat.parse("-3s") == nil)
+        #expect(DurationFormat.parse("fast") == nil)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+import TraceModel
+@testable import TraceSources
+
+@Suite(.serialized) struct FileTailerTests {
+    private func ids(_ c: Collector) -> [String] { c.spans.map(\.name) }
+
+    @Test func appendWhileReadingWithHalfLines() throws {
+        let path = tempPath("follow.jsonl")
+        append(otlpLine(trace: "1", span: "1", name: "s1") + "\n", to: path)
+        let c = Collector()
+        let tailer = FileTailer(path: path, follow: true, inbox: c.inbox, pollMilliseconds: 5)
+        tailer.start()
+        defer { tailer.stop() }
+        #expect(c.wait { ids(c) == ["s1"] })
+        let line = otlpLine(trace: "1", span: "2", parent: "1", name: "s2")
+        let cut = line.index(line.startIndex, offsetBy: 40)
+        append(String(line[..<cut]), to: path)
+        usleep(60_000)
+        c.pump()
+        #expect(ids(c) == ["s1"], "a half line must wait for its newline")
+        append(String(line[cut...]) + "\n" + otlpLine(trace: "2", span: "1", name: "s3") + "\n", to: path)
+        #expect(c.wait { ids(c) == ["s1", "s2", "s3"] })
+        #expect(c.issues.isEmpty)
+        #expect(c.health.contains(.following))
+    }
+
+    @Test func truncationRestartsFromTheStart() throws {
+        let path = tempPath("trunc.jsonl")
+        append(otlpLine(trace: "1", span: "1", name: "a") + "\n" + otlpLine(trace: "1", span: "2", name: "b") + "\n", to: path)
+        let c = Collector()
+        let tailer = FileTailer(path: path, follow: true, inbox: c.inbox, pollMilliseconds: 5)
+        tailer.start()
+        defer { tailer.stop() }
+        #expect(c.wait { ids(c) == ["a", "b"] })
+        truncate(path, 0)
+        usleep(50_000)
+        append(otlpLine(trace: "3", span: "1", name: "after-truncate") + "\n", to: path)
+        #expect(c.wait { ids(c) == ["a", "b", "after-truncate"] })
+        usleep(100_000)
+        c.pump()
+        #expect(ids(c) == ["a", "b", "after-truncate"], "nothing read twice")
+    }
+
+    @Test func rotationReadsTheOldFilesTailThenTheNewFile() throws {
+        let path = tempPath("rotate.jsonl")
+        append(otlpLine(trace: "1", span: "1", name: "old-1") + "\n", to: path)
+        let c = Collector()
+        let tailer = FileTailer(path: path, follow: true, inbox: c.inbox, pollMilliseconds: 5)
+        tailer.start()
+        defer { tailer.stop() }
+        #expect(c.wait { ids(c) == ["old-1"] })
+        // The writer appends a last line, then the file is renamed away and recreated.
+        append(otlpLine(trace: "1", span: "2", name: "old-2") + "\n", to: path)
+        rename(path, path + ".1")
+        append(otlpLine(trace: "2", span: "1", name: "new-1") + "\n", to: path)
+        #expect(c.wait { Set(ids(c)) == ["old-1", "old-2", "new-1"] })
+        append(otlpLine(trace: "2", span: "2", name: "new-2") + "\n", to: path)
+        #expect(c.wait { ids(c).count == 4 })
+        usleep(100_000)
+        c.pump()
+        #expect(ids(c).sorted() == ["new-1", "new-2", "old-1", "old-2"])
+    }
+
+    @Test func deletedFileIsWaitedForAndPickedUpAgain() throws {
+        let path = tempPath("deleted.jsonl")
+        append(otlpLine(trace: "1", span: "1", name: "first") + "\n", to: path)
+        let c = Collector()
+        let tailer = FileTailer(path: path, follow: true, inbox: c.inbox, pollMilliseconds: 5)
+        tailer.start()
+        defer { tailer.stop() }
+        #expect(c.wait { ids(c) == ["first"] })
+        unlink(path)
+        #expect(c.wait { c.health.contains { if case .waiting = $0 { true } else { false } } })
+        append(otlpLine(trace: "2", span: "1", name: "second") + "\n", to: path)
+        #expect(c.wait { ids(c) == ["first", "second"] })
+    }
+
+    @Test func missingFileReportsAndRetriesWhenFollowing() throws {
+        let path = tempPath("later.jsonl")
+        let c = Collector()
+        let tailer = FileTailer(path: path, follow: true, inbox: c.inbox, pollMilliseconds: 5)
+        tailer.start()
+        defer { tailer.stop() }
+        #expect(c.wait { c.health.contains { if case .failed(_, retryInSeconds: .some) = $0 { true } else { false } } })
+        append(otlpLine(trace: "1", span: "1", name: "arrived") + "\n", to: path)
+        #expect(c.wait { ids(c) == ["arrived"] })
+    }
+
+    @Test func withoutFollowItReadsOnceAndSaysDone() throws {
+        let path = tempPath("once.jsonl")
+        append(otlpLine(trace: "1", span: "1", name: "only") + "\n" + otlpLine(trace: "1", span: "2", name: "no-newline"), to: path)
+        let c = Collector()
+        FileTailer(path: path, follow: false, inbox: c.inbox).start()
+        #expect(c.wait { c.health.last == .done })
+        #expect(ids(c) == ["only", "no-newline"])
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import Testing
+import TraceModel
+@testable import TraceSources
+
+@Suite struct OTLPDecoderTests {
+    @Test func pythonSDKFileExporterLines() throws {
+        let loaded = try FileLoader.load(path: Fixture.path("otlp/python-sdk-file-exporter.jsonl"))
+        #expect(loaded.issues.isEmpty)
+        #expect(loaded.spans.count == 3)
+        let trace = Trace(id: loaded.spans[0].traceID, spans: loaded.spans)
+        #expect(trace.id.hex == "2853b91a375aa28ba20bb50edf4f6bc8")
+        let root = try #require(trace.rootSpan)
+        #expect(root.name == "http.get_user_profile")
+        #expect(root.spanID.hex == "870a2c3180100f11")
+        #expect(root.kind == .server)
+        #expect(root.startTime == 1_795_559_836_427_527_031)
+        #expect(root.endTime == 1_795_559_836_428_104_200)
+        #expect(root.attributes[key: "http.response.status_code"] == .int(200))
+        #expect(root.resource.serviceName == "user-service")
+        #expect(root.resource.attributes[key: "service.version"] == .string("1.2.3"))
+        #expect(root.scope.name == "demo")
+        #expect(root.flags == 256)
+        let children = trace.tree().children[trace.index(of: root.spanID)!].map { trace.spans[$0].name }
+        #expect(children == ["db.select_users", "order.payment.charge"])
+        let charge = try #require(trace.spans.first { $0.name == "order.payment.charge" })
+        #expect(charge.status == SpanStatus(code: .error, message: "card declined"))
+        #expect(charge.events.count == 1)
+        #expect(charge.events[0].name == "exception")
+        #expect(charge.events[0].time == 1_795_559_836_428_067_846)
+        #expect(charge.events[0].attributes[key: "exception.stacktrace"]?.stringValue?.contains("line 17") == true)
+        let db = try #require(trace.spans.first { $0.name == "db.select_users" })
+        #expect(db.kind == .client)
+        #expect(db.events[0].attributes[key: "count"] == .int(3))
+    }
+
+    @Test func protoExamplePrettyDocument() throws {
+        let loaded = try FileLoader.load(path: Fixture.path("otlp/opentelemetry-proto-examples-trace.json"))
+        #expect(loaded.issues.isEmpty)
+        let s = try #require(loaded.spans.first)
+        #expect(loaded.spans.count == 1)
+        #expect(s.traceID.hex == "5b8efff798038103d269b633813fc60c")
+        #expect(s.spanID.hex == "eee19b7ec3c1b174")
+        #expect(s.parentSpanID.hex == "eee19b7ec3c1b173")
+        #expect(s.name == "I'm a server span")
+        #expect(s.startTime == 1_544_712_660_000_000_000 && s.endTime == 1_544_712_661_000_000_000)
+        #expect(s.resource.serviceName == "my.service")
+        #expect(s.scope == InstrumentationScope(name: "my.library", version: "1.0.0",
+                                                attributes: [Attribute("my.scope.attribute", .string("some scope attribute"))]))
+        #expect(s.attributes == [Attribute("my.span.attr", .string("some value"))])
+    }
+
+    @Test func everyJaegerStorageFixtureLoadsCleanly() throws {
+        var total = 0
+        for file in Fixture.files(in: "jaeger-storage-integration") where !file.contains("queries") {
+            let loaded = try FileLoader.load(path: Fixture.path(file))
+            #expect(loaded.issues.isEmpty, "\(file): \(loaded.issues)")
+            #expect(!loaded.spans.isEmpty, "\(file)")
+            total += loaded.spans.count
+        }
+        #expect(total >= 33)
+    }
+
+    @Test func storageFixturesCarryTypedAttributesEventsAndLinks() throws {
+        let tags = try FileLoader.load(path: Fixture.path("jaeger-storage-integration/span_tags_trace.json")).spans
+        let all = tags.flatMap(\.attributes).map(\.value.typeName)
+        #expect(Set(all).isSuperset(of: ["string", "bool", "int", "double"]), "\(Set(all))")
+        let links = try FileLoader.load(path: Fixture.path("jaeger-storage-integration/link_attributes_trace.json")).spans
+        #expect(links.contains { !$0.links.isEmpty && !$0.links[0].attributes.isEmpty })
+        let logs = try FileLoader.load(path: Fixture.path("jaeger-storage-integration/log_tags_trace.json")).spans
+        #expect(logs.contains { $0.events.contains { !$0.attributes.isEmpty } })
+        let scope = try FileLoader.load(path: Fixture.path("jaeger-storage-integration/scope_name_version_trace.json")).spans
+        #expect(scope.contains { !$0.scope.name.isEmpty && !$0.scope.version.isEmpty })
+    }
+
+    @Test func jaegerMemoryStoreOTLPFixture() throws {
+        let loaded = try FileLoader.load(path: Fixture.path("jaeger-uimodel/otel_traces_01.json"))
+        #expect(loaded.issues.isEmpty)
+        #expect(!loaded.spans.isEmpty)
+    }
+
+    @Test func everyAnyValueVariantNested() throws {
+        let json = #"""
+        {"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"01","spanId":"02","name":"n","startTimeUnixNano":5,"endTimeUnixNano":"7",
+         "attributes":[
+          {"key":"s","value":{"stringValue":"a\"b\u00e9\ud83d\ude00"}},
+          {"key":"b","value":{"boolValue":true}},
+          {"key":"i","value":{"intValue":"-9223372036854775808"}},
+          {"key":"i2","value":{"intValue":42}},
+          {"key":"d","value":{"doubleValue":1.5e3}},
+          {"key":"nan","value":{"doubleValue":"NaN"}},
+          {"key":"inf","value":{"doubleValue":"-Infinity"}},
+          {"key":"bytes","value":{"bytesValue":"AQID"}},
+          {"key":"arr","value":{"arrayValue":{"values":[{"stringValue":"x"},{"intValue":"1"},{"arrayValue":{}}]}}},
+          {"key":"kv","value":{"kvlistValue":{"values":[{"key":"inner","value":{"boolValue":false}}]}}},
+          {"key":"empty","value":{}},
+          {"key":"nul","value":null}
+         ],
+         "status":{"code":"STATUS_CODE_ERROR","message":"m"},"unknownField":{"deep":[1,2,{"x":null}]}}]}]}]}
+        """#
+        let record = try OTLPJSONDecoder().decode(json)
+        let a = try #require(record.spans.first).attributes
+        #expect(a[key: "s"] == .string("a\"bé😀"))
+        #expect(a[key: "b"] == .bool(true))
+        #expect(a[key: "i"] == .int(.min))
+        #expect(a[key: "i2"] == .int(42))
+        #expect(a[key: "d"] == .double(1500))
+        #expect(a[key: "nan"]?.displayText == "NaN")
+        #expect(a[key: "inf"] == .double(-.infinity))
+        #expect(a[key: "bytes"] == .bytes([1, 2, 3]))
+        #expect(a[key: "arr"] == .array([.string("x"), .int(1), .array([])]))
+        #expect(a[key: "kv"] == .keyValueList([Attribute("inner", .bool(false))]))
+        #expect(a[key: "empty"] == .empty)
+        #expect(a[key: "nul"] == .empty)
+        #expect(record.spans[0].status == SpanStatus(code: .error, message: "m"))
+        #expect(record.spans[0].startTime == 5 && record.spans[0].endTime == 7)
+        #expect(record.spans[0].resource.serviceName == "unknown_service")
+    }
+
+    @Test func olderInstrumentationLibrarySpansAndBase64Ids() throws {
+        let json = #"""
+        {"resourceSpans":[{"instrumentationLibrarySpans":[{"instrumentationLibrary":{"name":"old","version":"0.1"},
+         "spans":[{"traceId":"AAECAwQFBgcICQoLDA0ODw==","spanId":"AAECAwQFBgc=","name":"legacy"}]}],
+         "resource":{"attributes":[{"key":"service.name","value":{"stringValue":"late-resource"}}]}}]}
+        """#
+        let s = try #require(try OTLPJSONDecoder().decode(json).spans.first)
+        #expect(s.traceID.hex == "000102030405060708090a0b0c0d0e0f")
+        #expect(s.spanID.hex == "0001020304050607")
+        #expect(s.scope.name == "old")
+        #expect(s.resource.serviceName == "late-resource")
+    }
+
+    @Test func aSpanWithABadIdIsSkippedAndReportedButItsNeighboursLoad() throws {
+        let json = #"""
+        {"resourceSpans":[{"scopeSpans":[{"spans":[
+          {"traceId":"zz","spanId":"01","name":"bad"},{"traceId":"01","spanId":"02","name":"good"},{"traceId":"01","name":"no-id"}]}]}]}
+        """#
+        let r = try OTLPJSONDecoder().decode(json)
+        #expect(r.spans.map(\.name) == ["good"])
+        #expect(r.problems.count == 2)
+    }
+
+    @Test func pythonSDKProducerRoundTripsExactly() throws {
+        let out = tempPath("sdk.jsonl")
+        let script = Fixture.path("tools/produce_sdk_trace.py")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, out]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let manifestData = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0,
+                     "the OpenTelemetry Python SDK is needed: pip install opentelemetry-sdk opentelemetry-exporter-otlp-json-file (.ci/run does)")
+        let manifest = try #require(try JSONSerialization.jsonObject(with: manifestData) as? [[String: Any]])
+        let loaded = try FileLoader.load(path: out)
+        #expect(loaded.issues.isEmpty)
+        #expect(loaded.spans.count == manifest.count)
+        var store = TraceStore()
+        store.add(loaded.spans)
+        for entry in manifest {
+            let id = try #require(TraceID(entry["traceId"] as! String))
+            let trace = try #require(store.trace(id))
+            let span = try #require(trace.span(SpanID(entry["spanId"] as! String)!))
+            #expect(span.name == entry["name"] as! String)
+            #expect(span.serviceName == entry["service"] as! String)
+            #expect((span.parentSpanID.isZero ? "" : span.parentSpanID.hex) == entry["parentSpanId"] as! String)
+            #expect(span.startTime == (entry["start"] as! NSNumber).int64Value)
+            #expect(span.endTime == (entry["end"] as! NSNumber).int64Value)
+            #expect(span.events.map(\.name) == entry["events"] as! [String])
+            #expect(span.links.count == entry["links"] as! Int)
+            #expect((span.status.code == .error) == ((entry["status"] as! String) == "ERROR"))
+            let attrs = entry["attributes"] as! [String: Any]
+            #expect(span.attributes.count == attrs.count)
+            for (key, typed) in attrs {
+                let pair = typed as! [Any]
+                let got = try #require(span.attributes[key: key], "\(key)")
+                #expect(got.typeName == pair[0] as! String, "\(key)")
+                switch got {
+                case .string(let v): #expect(v == pair[1] as! String)
+                case .bool(let v): #expect(v == (pair[1] as! NSNumber).boolValue)
+                case .int(let v): #expect(v == (pair[1] as! NSNumber).int64Value)
+                case .double(let v): #expect(v == (pair[1] as! NSNumber).doubleValue)
+                case .array(let xs): #expect(xs.count == (pair[1] as! [Any]).count)
+                default: Issue.record("unexpected value type for \(key)")
+                }
+            }
+        }
+        // Tree shape: root → GET → GET /orders/{id} → [SELECT orders, payments.authorize].
+        let checkout = try #require(store.traceSummaries().first { $0.rootName == "GET /api/orders/{id}" })
+        let trace = store.trace(checkout.traceID)!
+        let tree = trace.tree()
+        func names(_ i: Int) -> [String] { tree.children[i].map { trace.spans[$0].name } }
+        let root = tree.roots[0]
+        #expect(names(root) == ["GET"])
+        let handler = tree.children[tree.children[root][0]][0]
+        #expect(trace.spans[handler].name == "GET /orders/{id}")
+        #expect(names(handler) == ["SELECT orders", "payments.authorize"])
+        #expect(trace.services == ["api-gateway", "orders", "payments"])
+        #expect(trace.spans[root].links.first?.attributes[key: "link.reason"] == .string("cart checkout"))
+        #expect(trace.spans[root].attributes[key: "tags"] == .array([.string("checkout"), .string("mobile"), .string("ünïcødé 注文")]))
+    }
+}

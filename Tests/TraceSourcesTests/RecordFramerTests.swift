@@ -1,0 +1,49 @@
+import Testing
+@testable import TraceSources
+
+@Suite struct RecordFramerTests {
+    private func records(_ outputs: [RecordFramer.Output]) -> [String] {
+        outputs.compactMap { if case .record(let r) = $0 { return "\(r.line):" + String(decoding: r.bytes, as: UTF8.self) } else { return nil } }
+    }
+
+    @Test func halfLineWaitsForItsNewline() {
+        var f = RecordFramer()
+        #expect(records(f.feed(Array("{\"a\":1}\n{\"b\"".utf8))) == ["1:{\"a\":1}"])
+        #expect(records(f.feed(Array(":2}".utf8))).isEmpty)
+        #expect(f.hasPendingBytes)
+        #expect(records(f.feed(Array("\n\n{\"c\":3}\r\n".utf8))) == ["2:{\"b\":2}", "4:{\"c\":3}"])
+    }
+
+    @Test func prettyDocumentsAcrossLinesAndChunks() {
+        var f = RecordFramer()
+        let doc = "{\n  \"resourceSpans\": [\n    {\"x\": \"}{\"}\n  ]\n}\n{\"next\":1}\n"
+        var out: [RecordFramer.Output] = []
+        for byte in doc.utf8 { out += f.feed([byte]) }
+        let r = records(out)
+        #expect(r.count == 2)
+        #expect(r[0].hasPrefix("1:{\n  \"resourceSpans\""))
+        #expect(r[1] == "6:{\"next\":1}")
+    }
+
+    @Test func unterminatedDocumentDoesNotSwallowWhatFollows() {
+        var f = RecordFramer()
+        let out = f.feed(Array("{\n  \"resourceSpans\": [\n{\"a\":1}\n".utf8))
+        #expect(out.contains { if case .unterminated(line: 1) = $0 { true } else { false } })
+        #expect(records(out) == ["3:{\"a\":1}"])
+    }
+
+    @Test func oversizedLinesAreCountedWithBoundedMemory() {
+        var f = RecordFramer(maxRecordBytes: 100)
+        var out = f.feed(Array(repeating: UInt8(ascii: "x"), count: 80))
+        out += f.feed(Array(repeating: UInt8(ascii: "x"), count: 80))
+        out += f.feed(Array("\n{\"ok\":1}\n".utf8))
+        #expect(out.contains { if case .oversized(line: 1, _) = $0 { true } else { false } })
+        #expect(records(out) == ["2:{\"ok\":1}"])
+    }
+
+    @Test func finishFlushesALastLineWithoutNewline() {
+        var f = RecordFramer()
+        #expect(records(f.feed(Array("{\"a\":1}".utf8))).isEmpty)
+        #expect(records(f.finish()) == ["1:{\"a\":1}"])
+    }
+}
