@@ -34,7 +34,7 @@ public enum DurationFormat {
 
     /// Parses `120ms`, `1.5s`, `250us`/`250µs`, `3m`, `2h`, `500ns`, `2d`; a bare number is milliseconds.
     public static func parse(_ text: String) -> Int64? {
-        let t = text.trimmingCharacters(in: " ").lowercased()
+        let t = text.trimmed.lowercased()
         let units: [(String, Double)] = [
             ("ns", 1), ("us", 1e3), ("µs", 1e3), ("ms", 1e6), ("s", 1e9), ("m", 60e9), ("h", 3600e9), ("d", 86400e9),
         ]
@@ -47,11 +47,12 @@ public enum DurationFormat {
     }
 }
 
-extension String {
-    func trimmingCharacters(in set: Character) -> String {
+extension StringProtocol {
+    /// The text without leading and trailing whitespace (no Foundation needed).
+    public var trimmed: String {
         var s = Substring(self)
-        while s.first == set { s.removeFirst() }
-        while s.last == set { s.removeLast() }
+        while s.first?.isWhitespace == true { s.removeFirst() }
+        while s.last?.isWhitespace == true { s.removeLast() }
         return String(s)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ExplorerUI
+import Foundation
 import TraceModel
 import TraceSources
 
@@ -15,6 +16,7 @@ struct SpanscopeCommand: ParsableCommand {
                             `--file -` reads standard input.
               --demo        a built-in generator of realistic traffic (no setup).
 
+            Views: services → traces → waterfall + span detail. Press ? inside for every key.
             `spanscope show` prints traces as text, for pipes and CI logs.
             """,
         subcommands: [ShowCommand.self]
@@ -28,20 +30,58 @@ struct SpanscopeCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Keep reading data appended to the file (rotation and truncation are followed).")
     var follow = true
 
+    @Option(help: ArgumentHelp("Colour theme: a name from themes/ (default, light, mono, high-contrast) or a path.", valueName: "name|path"))
+    var theme = "default"
+
+    @Option(help: ArgumentHelp("Open this trace's waterfall directly (once it has arrived).", valueName: "trace-id"))
+    var trace: String?
+
     func validate() throws {
         if demo && source.file != nil { throw ValidationError("Use either --file or --demo, not both.") }
         if !demo && source.file == nil { throw ValidationError("Nothing to open: pass --file PATH or --demo.") }
+        if let trace, TraceID(trace) == nil { throw ValidationError("'\(trace)' is not a trace id (1 to 32 hex digits).") }
     }
 
     func run() throws {
-        guard let path = source.file else {
-            print("spanscope --demo: the interactive explorer is not built yet.")
-            return
+        let theme = try ThemeLoader.load(self.theme)
+        if isatty(0) == 0 && source.file != "-" || isatty(1) == 0 {
+            throw CLIError("the explorer needs a terminal; use `spanscope show` in pipes")
         }
-        let loaded = try source.load(path: path)
-        var store = TraceStore(maxSpans: source.maxSpans)
-        store.add(loaded.spans)
-        print("\(path): \(store.spanCount) spans in \(store.traceCount) traces, \(loaded.issues.count) bad records.")
-        print("The interactive explorer is not built yet; `spanscope show --file \(path)` prints the traces.")
+        let inbox = SourceInbox()
+        let stop: () -> Void
+        let name: String
+        if demo {
+            let demoSource = DemoSource(inbox: inbox)
+            demoSource.start()
+            stop = demoSource.stop
+            name = "demo"
+        } else {
+            let path = source.file!
+            if path == "-" {
+                // The terminal is needed for keys: read data from stdin, keys from /dev/tty.
+                guard freopenStdinKeepingData() else { throw CLIError("cannot open /dev/tty for keys while reading standard input") }
+            }
+            let tailer = FileTailer(path: path == "-" ? "/dev/fd/\(Self.dataFD)" : path, follow: follow, inbox: inbox)
+            tailer.start()
+            stop = tailer.stop
+            name = path == "-" ? "stdin" : URL(fileURLWithPath: path).lastPathComponent
+        }
+        var state = AppState(store: TraceStore(maxSpans: source.maxSpans), sourceName: name)
+        if let id = trace.flatMap(TraceID.init) { state.pendingTraceToOpen = id }
+        var session = ExplorerSession(state: state, inbox: inbox, theme: theme, stopSources: stop)
+        let signal = session.run()
+        if signal != 0 { Foundation.exit(128 + signal) }
+    }
+
+    nonisolated(unsafe) static var dataFD: Int32 = -1
+
+    /// Moves the piped data to another descriptor and reopens stdin on the terminal.
+    private func freopenStdinKeepingData() -> Bool {
+        Self.dataFD = dup(0)
+        let tty = open("/dev/tty", O_RDONLY)
+        guard Self.dataFD >= 0, tty >= 0 else { return false }
+        dup2(tty, 0)
+        close(tty)
+        return true
     }
 }

@@ -1,0 +1,144 @@
+import TraceModel
+
+public enum Screen: Equatable, Sendable {
+    case services, traces, waterfall
+}
+
+/// Input to `update`: keys, terminal size, data from sources, and the clock.
+public enum Msg: Sendable {
+    case key(Key)
+    case resize(width: Int, height: Int)
+    case spans([Span])
+    case health(SourceHealth)
+    case decodeIssue(DecodeIssue)
+    /// Milliseconds of a monotonic clock; refreshes derived lists at a bounded rate.
+    case tick(milliseconds: Int64)
+}
+
+/// What `update` asks the outside world to do.
+public enum Effect: Equatable, Sendable {
+    case quit
+    /// Put text on the user's clipboard via OSC 52 (works over SSH where allowed).
+    case copy(String)
+}
+
+/// A scrollable list position.
+public struct ListPosition: Equatable, Sendable {
+    public var cursor = 0
+    public var scroll = 0
+
+    /// Clamps to `count` rows and keeps the cursor within a window of `visible` rows.
+    public mutating func clamp(count: Int, visible: Int) {
+        cursor = count == 0 ? 0 : min(max(cursor, 0), count - 1)
+        let v = max(1, visible)
+        if cursor < scroll { scroll = cursor }
+        if cursor >= scroll + v { scroll = cursor - v + 1 }
+        scroll = max(0, min(scroll, max(0, count - v)))
+    }
+}
+
+public enum ServiceSort: Int, CaseIterable, Sendable {
+    case name, spans, traces, errorRate, p50, p95, lastSeen
+
+    public var title: String {
+        ["SERVICE", "SPANS", "TRACES", "ERR%", "P50", "P95", "LAST SEEN"][rawValue]
+    }
+}
+
+public struct ServicesViewState: Sendable {
+    public var rows: [ServiceSummary] = []
+    public var position = ListPosition()
+    public var sort = ServiceSort.name
+    public var filter = ""
+}
+
+public struct TracesViewState: Sendable {
+    /// Set when opened from a service.
+    public var service: String?
+    public var errorsOnly = false
+    public var query = ""
+    public var rows: [TraceSummary] = []
+    public var position = ListPosition()
+}
+
+public enum Pane: Sendable { case waterfall, detail }
+
+public struct WaterfallViewState: Sendable {
+    public var traceID: TraceID
+    public var trace: Trace
+    public var tree: TraceTree
+    public var rows: [WaterfallRow] = []
+    public var collapsed: Set<SpanID> = []
+    public var position = ListPosition()
+    public var focus = Pane.waterfall
+    public var detail = ListPosition()
+    public var search = ""
+    /// Row indices matching `search`.
+    public var matches: [Int] = []
+
+    init(trace: Trace) {
+        traceID = trace.id
+        self.trace = trace
+        tree = trace.tree()
+    }
+
+    public var selectedSpan: Span? {
+        guard position.cursor < rows.count, let i = rows[position.cursor].spanIndex else { return nil }
+        return trace.spans[i]
+    }
+}
+
+public struct Prompt: Sendable {
+    public var text = ""
+    /// The screen whose list or waterfall the prompt filters.
+    public var screen: Screen
+}
+
+/// Everything the explorer shows. Changed only by `update`.
+public struct AppState: Sendable {
+    public var store: TraceStore
+    public var sourceName: String
+    public var health: SourceHealth = .loading(bytesRead: 0, totalBytes: 0)
+    public var decodeIssueCount = 0
+    public var lastDecodeIssue: DecodeIssue?
+    public var paused = false
+    /// Spans that arrived while paused; applied on resume.
+    public var held: [Span] = []
+    public var width: Int
+    public var height: Int
+    public var screen = Screen.services
+    public var services = ServicesViewState()
+    public var traces = TracesViewState()
+    public var waterfall: WaterfallViewState?
+    public var prompt: Prompt?
+    public var showHelp = false
+    public var help = ListPosition()
+    /// A short note in the status bar (e.g. "copied"), cleared by the next key.
+    public var message: String?
+    public var utcOffsetSeconds = 0
+    /// A trace asked for on the command line, opened as soon as it has arrived.
+    public var pendingTraceToOpen: TraceID?
+    public var servicePalette: [String: Int] = [:]
+    /// Set whenever what is shown may have changed; the main loop clears it after drawing.
+    public var needsRender = true
+    var shownGeneration = -1
+    var lastRefreshMillis: Int64?
+    /// The least time between two recomputations of lists while data streams in.
+    public var refreshIntervalMillis: Int64 = 200
+
+    public init(store: TraceStore = TraceStore(), sourceName: String, width: Int = 80, height: Int = 24) {
+        self.store = store
+        self.sourceName = sourceName
+        self.width = width
+        self.height = height
+        refresh()
+    }
+
+    /// A stable colour slot per service, in order of first appearance.
+    public mutating func paletteSlot(for service: String) -> Int {
+        if let slot = servicePalette[service] { return slot }
+        let slot = servicePalette.count % Role.paletteSize + 1
+        servicePalette[service] = slot
+        return slot
+    }
+}

@@ -1,0 +1,168 @@
+import TraceModel
+
+/// One line of the span detail: styled pieces, and what `y` copies from it.
+public struct DetailLine: Sendable {
+    public var pieces: [(String, Style)]
+    public var copyValue: String?
+
+    init(_ pieces: [(String, Style)], copy: String? = nil) {
+        self.pieces = pieces
+        copyValue = copy
+    }
+
+    public var text: String { pieces.map(\.0).joined() }
+}
+
+/// Everything about one span, nothing cut off: long values wrap onto more lines and
+/// the pane scrolls.
+public enum DetailView {
+    public static func lines(for span: Span, in trace: Trace, width: Int) -> [DetailLine] {
+        let width = max(20, width - 1)
+        var out: [DetailLine] = []
+        let label = Style(.muted)
+        func field(_ name: String, _ value: String, _ style: Style = Style(), copy: String? = nil) {
+            wrap(key: DisplayWidth.pad(name, to: 10), value: value, style: style, width: width, copy: copy ?? value, into: &out)
+        }
+        out.append(DetailLine([(span.name, Style(.text, bold: true))], copy: span.name))
+        field("service", span.serviceName, Style(.accent))
+        field("kind", span.kind.name)
+        var status = span.status.code.name.uppercased()
+        if !span.status.message.isEmpty { status += " — " + span.status.message }
+        field("status", status, Style(span.isError ? .error : span.status.code == .ok ? .ok : .text))
+        field("trace id", span.traceID.hex)
+        field("span id", span.spanID.hex)
+        if span.hasParent {
+            field("parent", span.parentSpanID.hex + (trace.isOrphan(span) ? "  (missing: orphan)" : ""),
+                  Style(trace.isOrphan(span) ? .warning : .text), copy: span.parentSpanID.hex)
+        }
+        field("start", "+" + DurationFormat.format(span.startTime &- trace.startTime) + "  at " + TimeFormat.dateTime(span.startTime) + " UTC")
+        field("duration", span.isUnended ? "never ended (no end time)" : DurationFormat.format(span.duration),
+              Style(span.isUnended ? .warning : .text))
+        if !span.scope.name.isEmpty {
+            field("scope", span.scope.name + (span.scope.version.isEmpty ? "" : " " + span.scope.version))
+        }
+        if !span.traceState.isEmpty { field("tracestate", span.traceState) }
+        section("Attributes", span.attributes, width: width, into: &out)
+        section("Resource", span.resource.attributes, width: width, into: &out)
+        if !span.events.isEmpty {
+            out.append(heading("Events (\(span.events.count))", width: width))
+            for event in span.events.sorted(by: { $0.time < $1.time }) {
+                let offset = "+" + DurationFormat.format(event.time &- span.startTime)
+                out.append(DetailLine([(DisplayWidth.pad(offset, to: 10), label), (event.name, Style(event.name == "exception" ? .error : .text, bold: true))],
+                                      copy: event.name))
+                attributeLines(event.attributes, indent: 4, width: width, into: &out)
+            }
+        }
+        if !span.links.isEmpty {
+            out.append(heading("Links (\(span.links.count))", width: width))
+            for link in span.links {
+                out.append(DetailLine([("trace ", label), (link.traceID.hex, Style()), (" span ", label), (link.spanID.hex, Style())],
+                                      copy: link.traceID.hex))
+                attributeLines(link.attributes, indent: 4, width: width, into: &out)
+            }
+        }
+        return out
+    }
+
+    private static func heading(_ title: String, width: Int) -> DetailLine {
+        let text = "── " + title + " "
+        return DetailLine([(text + String(repeating: "─", count: max(0, width - DisplayWidth.of(text))), Style(.header, bold: true))])
+    }
+
+    private static func section(_ title: String, _ attributes: [Attribute], width: Int, into out: inout [DetailLine]) {
+        guard !attributes.isEmpty else { return }
+        out.append(heading("\(title) (\(attributes.count))", width: width))
+        attributeLines(attributes, indent: 0, width: width, into: &out)
+    }
+
+    /// Sorted by key; `key  value  type`, values wrapped under themselves.
+    private static func attributeLines(_ attributes: [Attribute], indent: Int, width: Int, into out: inout [DetailLine]) {
+        let sorted = attributes.sorted { $0.key < $1.key }
+        let keyWidth = min(max(8, sorted.map { DisplayWidth.of(SafeText.sanitize($0.key)) }.max() ?? 8), width / 2)
+        for a in sorted {
+            let value = a.value.displayText
+            let style: Style
+            switch a.value {
+            case .string: style = Style()
+            case .bool, .int, .double: style = Style(.accent)
+            default: style = Style(.ok)
+            }
+            wrap(key: String(repeating: " ", count: indent) + DisplayWidth.pad(a.key, to: keyWidth), value: value + "  ", style: style,
+                 width: width, copy: value, suffix: (a.value.typeName, Style(.muted)), into: &out)
+        }
+    }
+
+    /// `key value`, the value wrapped to the width under its own first column.
+    private static func wrap(key: String, value: String, style: Style, width: Int, copy: String?,
+                             suffix: (String, Style)? = nil, into out: inout [DetailLine]) {
+        let keyWidth = DisplayWidth.of(key) + 1
+        let room = max(8, width - keyWidth)
+        let chunks = chunked(SafeText.sanitize(value) + (suffix?.0 ?? ""), width: room)
+        let suffixLength = suffix.map { $0.0.count } ?? 0
+        for (n, chunk) in chunks.enumerated() {
+            var pieces: [(String, Style)] = [(n == 0 ? key + " " : String(repeating: " ", count: keyWidth), Style(.muted))]
+            // The type name trails the value on its last line, in its own style.
+            if n == chunks.count - 1, let suffix, chunk.count >= suffixLength {
+                pieces.append((String(chunk.dropLast(suffixLength)), style))
+                pieces.append((suffix.0, suffix.1))
+            } else {
+                pieces.append((chunk, style))
+            }
+            out.append(DetailLine(pieces, copy: copy))
+        }
+    }
+
+    /// Splits text into pieces of at most `width` columns (by grapheme width).
+    static func chunked(_ text: String, width: Int) -> [String] {
+        var chunks: [String] = []
+        var current = ""
+        var used = 0
+        for c in text {
+            let w = DisplayWidth.of(c)
+            if used + w > width {
+                chunks.append(current)
+                current = ""
+                used = 0
+            }
+            current.append(c)
+            used += w
+        }
+        chunks.append(current)
+        return chunks
+    }
+
+    static func draw(_ state: AppState, _ w: WaterfallViewState, into canvas: inout Canvas, pane: Rect) {
+        let focused = w.focus == .detail
+        let titleStyle = Style(focused ? .accent : .border, bold: focused)
+        let title = "── Span detail " + (focused ? "(Tab: back to waterfall, y: copy) " : "(Enter/Tab to focus) ")
+        canvas.put(title + String(repeating: "─", count: max(0, pane.width - DisplayWidth.of(title))), x: pane.x, y: pane.y,
+                   style: titleStyle, maxWidth: pane.width)
+        guard let span = w.selectedSpan else {
+            if w.position.cursor < w.rows.count, case .missingParent(let id, let isCycle) = w.rows[w.position.cursor].kind {
+                let text = isCycle
+                    ? "These spans name each other as parents (a cycle); the cycle was cut here so every span stays visible."
+                    : "Span \(id.hex) never arrived: its children are orphans. Context was probably not propagated across a process or thread boundary, or the parent was never exported."
+                for (i, line) in chunked(text, width: pane.width - 2).enumerated() where i < pane.height - 1 {
+                    canvas.put(line, x: pane.x + 1, y: pane.y + 1 + i, style: Style(.warning))
+                }
+            }
+            return
+        }
+        let lines = lines(for: span, in: w.trace, width: pane.width)
+        for row in 0..<(pane.height - 1) {
+            let i = w.detail.scroll + row
+            guard i < lines.count else { break }
+            let y = pane.y + 1 + row
+            let isCursor = focused && i == w.detail.cursor
+            if isCursor { canvas.fill(x: pane.x, y: y, width: pane.width, style: Style(.cursor)) }
+            var x = pane.x + 1
+            for (text, style) in lines[i].pieces {
+                x += canvas.put(text, x: x, y: y, style: isCursor ? Style(.cursor) : style, maxWidth: pane.x + pane.width - x)
+            }
+        }
+        if lines.count > pane.height - 1 {
+            let label = " \(w.detail.scroll + 1)–\(min(lines.count, w.detail.scroll + pane.height - 1))/\(lines.count) "
+            canvas.put(label, x: pane.x + pane.width - DisplayWidth.of(label) - 1, y: pane.y, style: titleStyle)
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import TraceModel
+
+/// State → screen. Pure: the same state always draws the same canvas.
+public func render(_ state: AppState) -> Canvas {
+    var canvas = Canvas(width: state.width, height: state.height)
+    let layout = state.layout
+    if layout.isTooSmall {
+        drawTooSmall(&canvas)
+        return canvas
+    }
+    TitleBar.draw(state, into: &canvas)
+    switch state.screen {
+    case .services: ServicesView.draw(state, into: &canvas, rect: layout.content)
+    case .traces: TracesView.draw(state, into: &canvas, rect: layout.content)
+    case .waterfall: WaterfallView.draw(state, into: &canvas, layout: layout)
+    }
+    StatusBar.draw(state, into: &canvas)
+    if state.showHelp { HelpOverlay.draw(state, into: &canvas) }
+    return canvas
+}
+
+private func drawTooSmall(_ canvas: inout Canvas) {
+    let lines = ["spanscope needs \(Layout.minimumWidth)×\(Layout.minimumHeight)",
+                 "this terminal is \(canvas.width)×\(canvas.height)", "enlarge it, or q to quit"]
+    let top = max(0, (canvas.height - lines.count) / 2)
+    for (i, line) in lines.enumerated() {
+        let w = DisplayWidth.of(line)
+        canvas.put(line, x: max(0, (canvas.width - w) / 2), y: top + i, style: Style(i == 0 ? .warning : .muted))
+    }
+}
+
+/// Shared drawing helpers for tables.
+enum Table {
+    /// Draws the cursor row's background, returning the style its text should use.
+    static func rowStyle(_ canvas: inout Canvas, selected: Bool, rect: Rect, y: Int) -> Style? {
+        guard selected else { return nil }
+        let style = Style(.cursor)
+        canvas.fill(x: rect.x, y: y, width: rect.width, style: style)
+        return style
+    }
+
+    static func emptyMessage(_ canvas: inout Canvas, _ text: String, rect: Rect) {
+        let w = DisplayWidth.of(text)
+        canvas.put(text, x: rect.x + max(0, (rect.width - w) / 2), y: rect.y + rect.height / 2, style: Style(.muted))
+    }
+
+    /// "12–40 of 311" for a header's right end.
+    static func positionLabel(_ p: ListPosition, count: Int, visible: Int) -> String {
+        guard count > 0 else { return "0" }
+        let last = min(count, p.scroll + visible)
+        return "\(p.scroll + 1)–\(last) of \(count)"
+    }
+
+    static func grouped(_ n: Int) -> String {
+        let s = String(n)
+        guard n >= 10_000 else { return s }
+        var out = ""
+        for (i, c) in s.reversed().enumerated() {
+            if i > 0 && i % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return String(out.reversed())
+    }
+}
+
+enum TitleBar {
+    static func draw(_ state: AppState, into canvas: inout Canvas) {
+        let style = Style(.title)
+        canvas.fill(x: 0, y: 0, width: canvas.width, style: style)
+        var crumbs = ["spanscope", "Services"]
+        if state.screen != .services {
+            var t = "Traces"
+            if let s = state.traces.service { t += ": " + s }
+            crumbs.append(t)
+        }
+        if state.screen == .waterfall, let w = state.waterfall {
+            var t = "Trace " + String(w.traceID.hex.prefix(12)) + "…"
+            if let root = w.trace.rootSpan { t += " " + root.name }
+            crumbs.append(t)
+        }
+        let right = state.sourceName + " "
+        let rightWidth = DisplayWidth.of(right)
+        canvas.put(" " + crumbs.joined(separator: " › "), x: 0, y: 0, style: style, maxWidth: canvas.width - rightWidth - 1)
+        canvas.put(right, x: max(0, canvas.width - rightWidth), y: 0, style: style)
+    }
+}

@@ -1,0 +1,52 @@
+import TraceModel
+
+/// The services table: spans, traces, error rate, entry-span latency, last seen.
+enum ServicesView {
+    static func draw(_ state: AppState, into canvas: inout Canvas, rect: Rect) {
+        let v = state.services
+        let fixed: [(ServiceSort, Int)] = [(.spans, 9), (.traces, 9), (.errorRate, 8), (.p50, 9), (.p95, 9), (.lastSeen, 14)]
+        let nameWidth = max(12, rect.width - 2 - fixed.reduce(0) { $0 + $1.1 })
+        // Header, with ▼ on the sort column.
+        let header = Style(.header, bold: true)
+        let mark = { (s: ServiceSort) in state.services.sort == s ? "▼" : "" }
+        canvas.put(" " + DisplayWidth.pad(ServiceSort.name.title + mark(.name), to: nameWidth), x: rect.x, y: rect.y, style: header)
+        var x = rect.x + 1 + nameWidth
+        for (sort, w) in fixed {
+            canvas.put(DisplayWidth.pad(mark(sort) + sort.title, to: w, alignRight: true), x: x, y: rect.y, style: header)
+            x += w
+        }
+        let visible = rect.height - 1
+        if v.rows.isEmpty {
+            let text = state.store.spanCount == 0 ? "No spans yet — waiting for \(state.sourceName)" : "No service matches \"\(v.filter)\""
+            Table.emptyMessage(&canvas, text, rect: Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: visible))
+            return
+        }
+        for line in 0..<visible {
+            let i = v.position.scroll + line
+            guard i < v.rows.count else { break }
+            let row = v.rows[i]
+            let y = rect.y + 1 + line
+            let selected = Table.rowStyle(&canvas, selected: i == v.position.cursor, rect: rect, y: y)
+            let slot = state.servicePalette[row.name] ?? 1
+            canvas.put(" " + DisplayWidth.pad(row.name, to: nameWidth), x: rect.x, y: y, style: selected ?? Style(.service(slot)))
+            let cells: [(String, Style)] = [
+                (Table.grouped(row.spanCount), Style()),
+                (Table.grouped(row.traceCount), Style()),
+                (String(format1(row.errorRate * 100)) + "%", row.errorCount > 0 ? Style(.error) : Style(.muted)),
+                (DurationFormat.format(row.p50), Style()),
+                (DurationFormat.format(row.p95), row.p95 > row.p50 * 5 ? Style(.warning) : Style()),
+                (TimeFormat.timeOfDay(row.lastSeen, utcOffsetSeconds: state.utcOffsetSeconds), Style(.muted)),
+            ]
+            var x = rect.x + 1 + nameWidth
+            for ((text, style), (_, w)) in zip(cells, fixed) {
+                canvas.put(DisplayWidth.pad(text, to: w, alignRight: true), x: x, y: y, style: selected ?? style)
+                x += w
+            }
+        }
+    }
+
+    static func format1(_ v: Double) -> String {
+        let r = (v * 10).rounded() / 10
+        return String(r)
+    }
+}

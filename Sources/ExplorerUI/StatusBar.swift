@@ -1,0 +1,104 @@
+import TraceModel
+
+/// Source health, counts, decode errors and live/paused; below it, the keys that
+/// matter here (or the filter prompt while it is open).
+enum StatusBar {
+    static func healthText(_ h: SourceHealth) -> (String, Bool) {
+        switch h {
+        case .loading(let read, let total):
+            let pct = total > 0 ? " \(read * 100 / total)%" : ""
+            return ("◌ loading\(pct)", false)
+        case .following: return ("● following", false)
+        case .done: return ("■ loaded", false)
+        case .polling: return ("● polling", false)
+        case .waiting(let why): return ("◌ " + why, false)
+        case .failed(let message, let retry):
+            return ("✗ " + message + (retry.map { " · retry in \(Int($0.rounded(.up)))s" } ?? ""), true)
+        }
+    }
+
+    static func draw(_ state: AppState, into canvas: inout Canvas) {
+        let y = state.layout.statusRow
+        let base = Style(.status)
+        canvas.fill(x: 0, y: y, width: canvas.width, style: base)
+        let (health, failed) = healthText(state.health)
+        var x = canvas.put(" " + health + " ", x: 0, y: y, style: failed ? Style(.statusError) : base)
+        var counts = " \(Table.grouped(state.store.spanCount)) spans · \(Table.grouped(state.store.traceCount)) traces"
+        if state.store.evictedTraces > 0 { counts += " · \(Table.grouped(state.store.evictedTraces)) evicted" }
+        x += canvas.put(counts + " ", x: x, y: y, style: base)
+        if state.decodeIssueCount > 0, let last = state.lastDecodeIssue {
+            let text = " ⚠ \(state.decodeIssueCount) bad record\(state.decodeIssueCount == 1 ? "" : "s") (line \(last.line): \(last.reason)) "
+            x += canvas.put(text, x: x, y: y, style: Style(.statusError), maxWidth: max(0, canvas.width - x - 14))
+        }
+        let live = state.paused ? " ⏸ PAUSED" + (state.held.isEmpty ? "" : " +\(state.held.count)") + " " : " LIVE "
+        let right = (state.message.map { $0 + "  " } ?? "") + live
+        let rw = DisplayWidth.of(right)
+        if rw < canvas.width - x {
+            canvas.put(right, x: canvas.width - rw, y: y, style: state.paused ? Style(.statusError) : base)
+        }
+        drawHints(state, into: &canvas, y: state.layout.hintRow)
+    }
+
+    static func drawHints(_ state: AppState, into canvas: inout Canvas, y: Int) {
+        if let prompt = state.prompt {
+            var x = canvas.put("/", x: 0, y: y, style: Style(.key))
+            x += canvas.put(prompt.text, x: x, y: y, style: Style(.text), maxWidth: canvas.width - 30)
+            canvas.put("▏", x: x, y: y, style: Style(.accent))
+            let info: String
+            switch prompt.screen {
+            case .services: info = "\(state.services.rows.count) match · Enter keep · Esc clear"
+            case .traces: info = "\(state.traces.rows.count) match · >120ms <2s op: svc: is:error · Enter keep · Esc clear"
+            case .waterfall: info = "\(state.waterfall?.matches.count ?? 0) match · n/N jump · Enter keep · Esc clear"
+            }
+            canvas.put(info, x: max(x + 2, canvas.width - DisplayWidth.of(info) - 1), y: y, style: Style(.muted))
+            return
+        }
+        var x = 1
+        for (key, hint) in KeyMap.hints(for: state.keyContext) {
+            let need = DisplayWidth.of(key) + 1 + DisplayWidth.of(hint) + 2
+            guard x + need <= canvas.width else { break }
+            x += canvas.put(key, x: x, y: y, style: Style(.key))
+            x += canvas.put(" " + hint + "  ", x: x, y: y, style: Style(.muted))
+        }
+    }
+}
+
+/// Every binding, generated from the key map.
+enum HelpOverlay {
+    static let lines: [(String, Style)] = {
+        var out: [(String, Style)] = []
+        for context in Context.allCases {
+            let bindings = KeyMap.bindings.filter { $0.context == context }
+            guard !bindings.isEmpty else { continue }
+            if !out.isEmpty { out.append(("", Style())) }
+            out.append((context.rawValue, Style(.header, bold: true)))
+            for b in bindings {
+                out.append(("  " + DisplayWidth.pad(b.keys.map(\.label).joined(separator: " "), to: 14) + b.help, Style()))
+            }
+        }
+        out.append(("", Style()))
+        out.append(("Trace filter: words match root service, span or id; >120ms <2s op:NAME svc:NAME is:error", Style(.muted)))
+        return out
+    }()
+
+    static func draw(_ state: AppState, into canvas: inout Canvas) {
+        let content = state.layout.content
+        let width = min(content.width - 4, 96)
+        let height = content.height
+        let x = (canvas.width - width) / 2
+        let y = content.y
+        canvas.fill(x: x, y: y, width: width, height: height, style: Style())
+        let border = Style(.border)
+        canvas.put("┌" + String(repeating: "─", count: width - 2) + "┐", x: x, y: y, style: border)
+        canvas.put(" Keys — any other key closes ", x: x + 2, y: y, style: Style(.accent, bold: true))
+        for row in 1..<(height - 1) {
+            canvas.put("│", x: x, y: y + row, style: border)
+            canvas.put("│", x: x + width - 1, y: y + row, style: border)
+            let i = state.help.scroll + row - 1
+            if i < lines.count {
+                canvas.put(lines[i].0, x: x + 2, y: y + row, style: lines[i].1, maxWidth: width - 4)
+            }
+        }
+        canvas.put("└" + String(repeating: "─", count: width - 2) + "┘", x: x, y: y + height - 1, style: border)
+    }
+}

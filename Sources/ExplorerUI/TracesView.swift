@@ -1,0 +1,52 @@
+import TraceModel
+
+/// The trace list, newest first, with a duration bar relative to the slowest shown.
+enum TracesView {
+    static func draw(_ state: AppState, into canvas: inout Canvas, rect: Rect) {
+        let v = state.traces
+        let barWidth = rect.width >= 100 ? 16 : 8
+        let serviceWidth = rect.width >= 100 ? 18 : 12
+        let fixed = 13 + serviceWidth + 10 + 7 + 5 + barWidth + 2
+        let nameWidth = max(10, rect.width - fixed - 1)
+        let header = Style(.header, bold: true)
+        var title = " " + DisplayWidth.pad("START", to: 12) + " " + DisplayWidth.pad("SERVICE", to: serviceWidth) + " "
+            + DisplayWidth.pad("ROOT SPAN", to: nameWidth)
+        title += DisplayWidth.pad("DURATION", to: 10, alignRight: true) + DisplayWidth.pad("SPANS", to: 7, alignRight: true)
+            + DisplayWidth.pad("ERR", to: 5, alignRight: true) + "  "
+        canvas.put(title, x: rect.x, y: rect.y, style: header)
+        let visible = rect.height - 1
+        var notes: [String] = []
+        if v.errorsOnly { notes.append("errors only") }
+        if !v.query.isEmpty { notes.append("/" + v.query) }
+        notes.append(Table.positionLabel(v.position, count: v.rows.count, visible: visible))
+        let noteText = notes.joined(separator: " · ") + " "
+        canvas.put(noteText, x: rect.x + rect.width - DisplayWidth.of(noteText), y: rect.y, style: Style(.accent))
+        if v.rows.isEmpty {
+            let text = state.store.spanCount == 0 ? "No traces yet — waiting for \(state.sourceName)" : "No trace matches the filter"
+            Table.emptyMessage(&canvas, text, rect: Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: visible))
+            return
+        }
+        let longest = v.rows.lazy.map(\.duration).max() ?? 1
+        let scale = TimeScale(start: 0, end: max(1, longest))
+        for line in 0..<visible {
+            let i = v.position.scroll + line
+            guard i < v.rows.count else { break }
+            let row = v.rows[i]
+            let y = rect.y + 1 + line
+            let selected = Table.rowStyle(&canvas, selected: i == v.position.cursor, rect: rect, y: y)
+            var x = rect.x + 1
+            x += canvas.put(DisplayWidth.pad(TimeFormat.timeOfDay(row.startTime, utcOffsetSeconds: state.utcOffsetSeconds), to: 12) + " ",
+                            x: x, y: y, style: selected ?? Style(.muted))
+            let slot = state.servicePalette[row.rootService] ?? 1
+            x += canvas.put(DisplayWidth.pad(row.rootService, to: serviceWidth) + " ", x: x, y: y, style: selected ?? Style(.service(slot)))
+            let name = (row.hasRoot ? "" : "⚠ ") + row.rootName
+            x += canvas.put(DisplayWidth.pad(name, to: nameWidth), x: x, y: y, style: selected ?? Style(row.hasRoot ? .text : .warning))
+            x += canvas.put(DisplayWidth.pad(DurationFormat.format(row.duration), to: 10, alignRight: true), x: x, y: y, style: selected ?? Style())
+            x += canvas.put(DisplayWidth.pad(String(row.spanCount), to: 7, alignRight: true), x: x, y: y, style: selected ?? Style(.muted))
+            x += canvas.put(DisplayWidth.pad(row.errorCount > 0 ? String(row.errorCount) : "·", to: 5, alignRight: true),
+                            x: x, y: y, style: selected ?? Style(row.errorCount > 0 ? .error : .muted))
+            canvas.put("  " + scale.bar(start: 0, end: row.duration, width: barWidth), x: x, y: y,
+                       style: selected ?? Style(row.errorCount > 0 ? .barError : .bar))
+        }
+    }
+}

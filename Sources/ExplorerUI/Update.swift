@@ -1,0 +1,458 @@
+import TraceModel
+
+extension AppState {
+    public var layout: Layout { Layout(width: width, height: height) }
+
+    /// Which key context is active.
+    public var keyContext: Context {
+        switch screen {
+        case .services: return .services
+        case .traces: return .traces
+        case .waterfall: return waterfall?.focus == .detail ? .detail : .waterfall
+        }
+    }
+
+    /// Applies one message; the returned effects are for the outside world.
+    @discardableResult
+    public mutating func update(_ msg: Msg) -> [Effect] {
+        switch msg {
+        case .key(let key):
+            needsRender = true
+            message = nil
+            let effects = handle(key)
+            refresh()
+            return effects
+        case .resize(let w, let h):
+            width = w
+            height = h
+            needsRender = true
+            clampAll()
+        case .spans(let spans):
+            if paused { held += spans } else { store.add(spans) }
+            needsRender = true
+        case .health(let h):
+            if h != health { health = h; needsRender = true }
+        case .decodeIssue(let issue):
+            decodeIssueCount += 1
+            lastDecodeIssue = issue
+            needsRender = true
+        case .tick(let now):
+            if let id = pendingTraceToOpen, store.trace(id) != nil {
+                pendingTraceToOpen = nil
+                openTrace(id)
+                needsRender = true
+            }
+            if store.generation != shownGeneration && now - (lastRefreshMillis ?? now - refreshIntervalMillis) >= refreshIntervalMillis {
+                lastRefreshMillis = now
+                refresh()
+            }
+        }
+        return []
+    }
+
+    // MARK: keys
+
+    private mutating func handle(_ key: Key) -> [Effect] {
+        if prompt != nil { return handlePrompt(key) }
+        if showHelp {
+            switch KeyMap.action(for: key, in: .global) {
+            case .up: help.cursor -= 1
+            case .down: help.cursor += 1
+            case .pageUp: help.cursor -= layout.content.height
+            case .pageDown: help.cursor += layout.content.height
+            case .quit: return [.quit]
+            default: showHelp = false
+            }
+            return []
+        }
+        guard let action = KeyMap.action(for: key, in: keyContext) else { return [] }
+        switch action {
+        case .quit: return [.quit]
+        case .help:
+            showHelp = true
+            help = ListPosition()
+        case .pause:
+            paused.toggle()
+            if !paused && !held.isEmpty {
+                store.add(held)
+                held.removeAll()
+            }
+        case .filter:
+            prompt = Prompt(text: currentFilterText, screen: screen)
+        case .back: goBack()
+        case .open: open()
+        case .up: move(by: -1)
+        case .down: move(by: 1)
+        case .pageUp: move(by: -pageSize)
+        case .pageDown: move(by: pageSize)
+        case .top: move(by: Int.min / 2)
+        case .bottom: move(by: Int.max / 2)
+        case .cycleSort:
+            services.sort = ServiceSort(rawValue: (services.sort.rawValue + 1) % ServiceSort.allCases.count)!
+            forceRefresh()
+        case .allTraces:
+            openTraces(service: nil)
+        case .toggleErrors:
+            traces.errorsOnly.toggle()
+            forceRefresh()
+        case .copy: return copySelection()
+        case .switchPane:
+            if let focus = waterfall?.focus { waterfall?.focus = focus == .detail ? .waterfall : .detail }
+        case .toggleCollapse, .collapse, .expand, .collapseAll, .expandAll:
+            fold(action)
+        case .nextMatch: jumpToMatch(forward: true)
+        case .previousMatch: jumpToMatch(forward: false)
+        }
+        return []
+    }
+
+    private var pageSize: Int {
+        switch keyContext {
+        case .waterfall: return max(1, layout.waterfallRows - 1)
+        case .detail: return max(1, layout.detailRows - 1)
+        default: return max(1, layout.listRows - 1)
+        }
+    }
+
+    private mutating func move(by delta: Int) {
+        func shift(_ p: inout ListPosition) {
+            let (v, o) = p.cursor.addingReportingOverflow(delta)
+            p.cursor = o ? (delta < 0 ? 0 : Int.max / 2) : v
+        }
+        switch keyContext {
+        case .services: shift(&services.position)
+        case .traces: shift(&traces.position)
+        case .waterfall:
+            let before = waterfall?.position.cursor
+            shift(&waterfall!.position)
+            clampAll()
+            if waterfall?.position.cursor != before { waterfall?.detail = ListPosition() }
+        case .detail: shift(&waterfall!.detail)
+        case .global: break
+        }
+        clampAll()
+    }
+
+    private mutating func goBack() {
+        switch screen {
+        case .waterfall:
+            if waterfall?.focus == .detail { waterfall?.focus = .waterfall; return }
+            if !(waterfall?.search.isEmpty ?? true) { setWaterfallSearch(""); return }
+            screen = .traces
+            waterfall = nil
+            forceRefresh()
+        case .traces:
+            if !traces.query.isEmpty { traces.query = ""; forceRefresh(); return }
+            screen = .services
+            forceRefresh()
+        case .services:
+            if !services.filter.isEmpty { services.filter = ""; forceRefresh() }
+        }
+    }
+
+    private mutating func open() {
+        switch screen {
+        case .services:
+            guard services.position.cursor < services.rows.count else { return }
+            openTraces(service: services.rows[services.position.cursor].name)
+        case .traces:
+            guard traces.position.cursor < traces.rows.count else { return }
+            openTrace(traces.rows[traces.position.cursor].traceID)
+        case .waterfall:
+            if waterfall?.focus == .waterfall { waterfall?.focus = .detail }
+        }
+    }
+
+    public mutating func openTraces(service: String?) {
+        if traces.service != service || screen != .traces {
+            traces = TracesViewState(service: service, errorsOnly: traces.errorsOnly)
+        }
+        screen = .traces
+        forceRefresh()
+    }
+
+    /// Opens a trace's waterfall (from the list, or directly with `--trace`).
+    public mutating func openTrace(_ id: TraceID, selecting spanID: SpanID? = nil) {
+        guard let trace = store.trace(id) else {
+            message = "trace \(id.hex) is not loaded"
+            return
+        }
+        var w = WaterfallViewState(trace: trace)
+        w.rows = WaterfallLayout.rows(trace: trace, tree: w.tree, collapsed: [])
+        if let spanID, let row = w.rows.firstIndex(where: { $0.spanIndex.map { trace.spans[$0].spanID } == spanID }) {
+            w.position.cursor = row
+        }
+        waterfall = w
+        screen = .waterfall
+        clampAll()
+    }
+
+    // MARK: filter prompt
+
+    private var currentFilterText: String {
+        switch screen {
+        case .services: return services.filter
+        case .traces: return traces.query
+        case .waterfall: return waterfall?.search ?? ""
+        }
+    }
+
+    private mutating func handlePrompt(_ key: Key) -> [Effect] {
+        guard var p = prompt else { return [] }
+        switch key {
+        case .enter:
+            prompt = nil
+            return []
+        case .escape:
+            prompt = nil
+            applyFilter("", on: p.screen)
+            return []
+        case .backspace, .delete:
+            if !p.text.isEmpty { p.text.removeLast() }
+        case .ctrl("u"):
+            p.text = ""
+        case .ctrl("c"):
+            return [.quit]
+        case .char(let c):
+            p.text.append(c)
+        default:
+            return []
+        }
+        prompt = p
+        applyFilter(p.text, on: p.screen)
+        return []
+    }
+
+    private mutating func applyFilter(_ text: String, on target: Screen) {
+        switch target {
+        case .services:
+            services.filter = text
+            services.position = ListPosition()
+        case .traces:
+            traces.query = text
+            traces.position = ListPosition()
+        case .waterfall:
+            setWaterfallSearch(text)
+        }
+        forceRefresh()
+    }
+
+    private mutating func setWaterfallSearch(_ text: String) {
+        guard var w = waterfall else { return }
+        w.search = text
+        w.matches = Self.matchingRows(w, text)
+        // Typing jumps live to the first match at or after the cursor.
+        if let next = w.matches.first(where: { $0 >= w.position.cursor }) ?? w.matches.first {
+            w.position.cursor = next
+        }
+        waterfall = w
+        clampAll()
+    }
+
+    static func matchingRows(_ w: WaterfallViewState, _ text: String) -> [Int] {
+        let needle = text.lowercased()
+        guard !needle.isEmpty else { return [] }
+        return w.rows.indices.filter { i in
+            guard let s = w.rows[i].spanIndex else { return false }
+            let span = w.trace.spans[s]
+            if span.name.lowercased().contains(needle) || span.serviceName.lowercased().contains(needle) { return true }
+            if span.spanID.hex.hasPrefix(needle) { return true }
+            return span.attributes.contains {
+                $0.key.lowercased().contains(needle) || $0.value.displayText.lowercased().contains(needle)
+            }
+        }
+    }
+
+    private mutating func jumpToMatch(forward: Bool) {
+        guard var w = waterfall, !w.matches.isEmpty else {
+            message = "no matches; / searches the waterfall"
+            return
+        }
+        let c = w.position.cursor
+        if forward {
+            w.position.cursor = w.matches.first { $0 > c } ?? w.matches[0]
+        } else {
+            w.position.cursor = w.matches.last { $0 < c } ?? w.matches[w.matches.count - 1]
+        }
+        w.detail = ListPosition()
+        waterfall = w
+        clampAll()
+    }
+
+    // MARK: folding
+
+    private mutating func fold(_ action: Action) {
+        guard var w = waterfall, w.focus == .waterfall else { return }
+        let cursor = w.position.cursor
+        guard cursor < w.rows.count else { return }
+        let row = w.rows[cursor]
+        let id = row.spanIndex.map { w.trace.spans[$0].spanID }
+        switch action {
+        case .toggleCollapse:
+            guard let id, row.childCount > 0 else { return }
+            if w.collapsed.contains(id) { w.collapsed.remove(id) } else { w.collapsed.insert(id) }
+        case .collapse:
+            if let id, row.childCount > 0, !w.collapsed.contains(id) {
+                w.collapsed.insert(id)
+            } else if row.parentRow >= 0 {
+                w.position.cursor = row.parentRow
+                waterfall = w
+                clampAll()
+                return
+            }
+        case .expand:
+            guard let id else { return }
+            w.collapsed.remove(id)
+        case .collapseAll:
+            w.collapsed = Set(w.trace.spans.indices.filter { !w.tree.children[$0].isEmpty }.map { w.trace.spans[$0].spanID })
+        case .expandAll:
+            w.collapsed = []
+        default:
+            return
+        }
+        relayout(&w, keeping: id)
+        waterfall = w
+        clampAll()
+    }
+
+    /// Rebuilds rows after a fold or new spans, keeping the cursor on the same span.
+    private func relayout(_ w: inout WaterfallViewState, keeping id: SpanID?) {
+        w.rows = WaterfallLayout.rows(trace: w.trace, tree: w.tree, collapsed: w.collapsed)
+        w.matches = Self.matchingRows(w, w.search)
+        guard let id else { return }
+        if let row = w.rows.firstIndex(where: { $0.spanIndex.map { w.trace.spans[$0].spanID } == id }) {
+            w.position.cursor = row
+        } else {
+            // The span went into a collapsed subtree: select its nearest visible ancestor.
+            var parent = w.trace.span(id)?.parentSpanID
+            while let p = parent, !p.isZero {
+                if let row = w.rows.firstIndex(where: { $0.spanIndex.map { w.trace.spans[$0].spanID } == p }) {
+                    w.position.cursor = row
+                    return
+                }
+                parent = w.trace.span(p)?.parentSpanID
+            }
+        }
+    }
+
+    // MARK: copy
+
+    private mutating func copySelection() -> [Effect] {
+        switch keyContext {
+        case .traces:
+            guard traces.position.cursor < traces.rows.count else { return [] }
+            let id = traces.rows[traces.position.cursor].traceID.hex
+            message = "copied trace id \(id) (OSC 52)"
+            return [.copy(id)]
+        case .waterfall:
+            guard let w = waterfall else { return [] }
+            message = "copied trace id \(w.traceID.hex) (OSC 52)"
+            return [.copy(w.traceID.hex)]
+        case .detail:
+            guard let w = waterfall, let span = w.selectedSpan else { return [] }
+            let lines = DetailView.lines(for: span, in: w.trace, width: layout.detailPane.width)
+            guard w.detail.cursor < lines.count, let value = lines[w.detail.cursor].copyValue else {
+                message = "nothing to copy on this line"
+                return []
+            }
+            message = "copied \(DisplayWidth.truncate(value, to: 40)) (OSC 52)"
+            return [.copy(value)]
+        default:
+            return []
+        }
+    }
+
+    // MARK: refreshing derived lists
+
+    private mutating func forceRefresh() {
+        shownGeneration = -1
+        refresh()
+    }
+
+    /// Recomputes what the current screen shows from the store, keeping the user's
+    /// place: the selected service, trace or span stays selected as data streams in.
+    public mutating func refresh() {
+        guard store.generation != shownGeneration else { return }
+        shownGeneration = store.generation
+        needsRender = true
+        switch screen {
+        case .services: refreshServices()
+        case .traces: refreshTraces()
+        case .waterfall: refreshWaterfall()
+        }
+        clampAll()
+    }
+
+    private mutating func refreshServices() {
+        let selected = services.position.cursor < services.rows.count ? services.rows[services.position.cursor].name : nil
+        var rows = store.serviceSummaries()
+        for row in rows { _ = paletteSlot(for: row.name) }
+        if !services.filter.isEmpty {
+            let needle = services.filter.lowercased()
+            rows = rows.filter { $0.name.lowercased().contains(needle) }
+        }
+        rows.sort(by: services.sort.comparator)
+        services.rows = rows
+        if let selected, let i = rows.firstIndex(where: { $0.name == selected }) { services.position.cursor = i }
+    }
+
+    private mutating func refreshTraces() {
+        let old = traces.rows
+        let oldCursor = traces.position.cursor
+        let selected = oldCursor < old.count ? old[oldCursor].traceID : nil
+        let query = TraceQuery(traces.query)
+        var filter = query.filter
+        filter.service = filter.service ?? traces.service
+        filter.errorsOnly = filter.errorsOnly || traces.errorsOnly
+        traces.rows = store.traceSummaries(filter).filter(query.matchesText)
+        for row in traces.rows { _ = paletteSlot(for: row.rootService) }
+        guard let selected, let i = traces.rows.firstIndex(where: { $0.traceID == selected }) else { return }
+        // Keep the selected trace selected, and on the same screen line unless the
+        // list was scrolled to the very top (then new traces appear above it).
+        let delta = i - oldCursor
+        traces.position.cursor = i
+        if traces.position.scroll > 0 { traces.position.scroll += delta }
+    }
+
+    private mutating func refreshWaterfall() {
+        guard var w = waterfall, let trace = store.trace(w.traceID) else { return }
+        guard trace.revision != w.trace.revision || trace.spanCount != w.trace.spanCount else { return }
+        let id = w.selectedSpan?.spanID
+        w.trace = trace
+        w.tree = trace.tree()
+        relayout(&w, keeping: id)
+        waterfall = w
+    }
+
+    /// Keeps every cursor inside its list and on screen.
+    mutating func clampAll() {
+        let l = layout
+        services.position.clamp(count: services.rows.count, visible: l.listRows)
+        traces.position.clamp(count: traces.rows.count, visible: l.listRows)
+        if var w = waterfall {
+            w.position.clamp(count: w.rows.count, visible: l.waterfallRows)
+            if let span = w.selectedSpan {
+                let n = DetailView.lines(for: span, in: w.trace, width: l.detailPane.width).count
+                w.detail.clamp(count: n, visible: l.detailRows)
+            } else {
+                w.detail = ListPosition()
+            }
+            waterfall = w
+        }
+        help.clamp(count: HelpOverlay.lines.count, visible: max(1, l.content.height - 2))
+    }
+}
+
+extension ServiceSort {
+    var comparator: (ServiceSummary, ServiceSummary) -> Bool {
+        switch self {
+        case .name: return { $0.name < $1.name }
+        case .spans: return { ($0.spanCount, $1.name) > ($1.spanCount, $0.name) }
+        case .traces: return { ($0.traceCount, $1.name) > ($1.traceCount, $0.name) }
+        case .errorRate: return { ($0.errorRate, $1.name) > ($1.errorRate, $0.name) }
+        case .p50: return { ($0.p50, $1.name) > ($1.p50, $0.name) }
+        case .p95: return { ($0.p95, $1.name) > ($1.p95, $0.name) }
+        case .lastSeen: return { ($0.lastSeen, $1.name) > ($1.lastSeen, $0.name) }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import ExplorerUI
+import Foundation
+import TerminalBackend
+import TraceModel
+import TraceSources
+
+/// The main loop: drain source batches into the state, read one key with a short
+/// timeout, update, and draw only when something changed. Nothing here blocks on I/O.
+struct ExplorerSession {
+    var state: AppState
+    let inbox: SourceInbox
+    let theme: Theme
+    let stopSources: () -> Void
+
+    static func monotonicMillis() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+
+    static func localUTCOffset() -> Int {
+        var now = time(nil)
+        var tm = tm()
+        localtime_r(&now, &tm)
+        return Int(tm.tm_gmtoff)
+    }
+
+    /// Runs until quit or a termination signal; returns the signal number, or 0.
+    mutating func run() -> Int32 {
+        let screen = NcursesScreen()
+        let color = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+        screen.start(theme: theme, colorAllowed: color, inputTimeoutMillis: 30)
+        defer {
+            screen.stop()
+            stopSources()
+        }
+        let size = screen.size
+        state.update(.resize(width: size.width, height: size.height))
+        state.utcOffsetSeconds = Self.localUTCOffset()
+        while TerminalRestore.pendingSignal == 0 {
+            var spans: [Span] = []
+            for event in inbox.drain() {
+                switch event {
+                case .spans(let s): spans += s
+                case .health(let h): state.update(.health(h))
+                case .decodeIssue(let i): state.update(.decodeIssue(i))
+                }
+            }
+            if !spans.isEmpty { state.update(.spans(spans)) }
+            state.update(.tick(milliseconds: Self.monotonicMillis()))
+            if state.needsRender {
+                state.needsRender = false
+                screen.draw(render(state))
+            }
+            guard let input = screen.readKey() else { continue }
+            switch input {
+            case .resize:
+                let size = screen.size
+                screen.invalidate()
+                state.update(.resize(width: size.width, height: size.height))
+            case .key(let key):
+                for effect in state.update(.key(key)) {
+                    switch effect {
+                    case .quit: return 0
+                    case .copy(let text): screen.copyToClipboard(text)
+                    }
+                }
+            }
+        }
+        return TerminalRestore.pendingSignal
+    }
+}
