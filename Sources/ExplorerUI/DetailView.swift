@@ -131,6 +131,25 @@ public enum DetailView {
         return chunks
     }
 
+    /// Prose wrapped at spaces (a word longer than the width is split).
+    static func wordWrapped(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ").map(String.init) {
+            let candidate = current.isEmpty ? word : current + " " + word
+            if DisplayWidth.of(candidate) <= width {
+                current = candidate
+            } else {
+                if !current.isEmpty { lines.append(current) }
+                let pieces = chunked(word, width: width)
+                lines += pieces.dropLast()
+                current = pieces.last ?? ""
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+
     static func draw(_ state: AppState, _ w: WaterfallViewState, into canvas: inout Canvas, pane: Rect) {
         let focused = w.focus == .detail
         let titleStyle = Style(focused ? .accent : .border, bold: focused)
@@ -142,7 +161,7 @@ public enum DetailView {
                 let text = isCycle
                     ? "These spans name each other as parents (a cycle); the cycle was cut here so every span stays visible."
                     : "Span \(id.hex) never arrived: its children are orphans. Context was probably not propagated across a process or thread boundary, or the parent was never exported."
-                for (i, line) in chunked(text, width: pane.width - 2).enumerated() where i < pane.height - 1 {
+                for (i, line) in wordWrapped(text, width: pane.width - 2).enumerated() where i < pane.height - 1 {
                     canvas.put(line, x: pane.x + 1, y: pane.y + 1 + i, style: Style(.warning))
                 }
             }

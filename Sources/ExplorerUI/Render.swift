@@ -80,7 +80,7 @@ enum TitleBar {
         }
         let right = state.sourceName + " "
         let rightWidth = DisplayWidth.of(right)
-        canvas.put(" " + crumbs.joined(separator: " › "), x: 0, y: 0, style: style, maxWidth: canvas.width - rightWidth - 1)
+        canvas.put(DisplayWidth.truncate(" " + crumbs.joined(separator: " › "), to: canvas.width - rightWidth - 1), x: 0, y: 0, style: style)
         canvas.put(right, x: max(0, canvas.width - rightWidth), y: 0, style: style)
     }
 }

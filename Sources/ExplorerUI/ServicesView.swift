@@ -4,7 +4,8 @@ import TraceModel
 enum ServicesView {
     static func draw(_ state: AppState, into canvas: inout Canvas, rect: Rect) {
         let v = state.services
-        let fixed: [(ServiceSort, Int)] = [(.spans, 9), (.traces, 9), (.errorRate, 8), (.p50, 9), (.p95, 9), (.lastSeen, 14)]
+        let narrow = rect.width < 80
+        let fixed: [(ServiceSort, Int)] = [(.spans, 8), (.traces, 8), (.errorRate, 8), (.p50, 9), (.p95, 9), (.lastSeen, narrow ? 10 : 14)]
         let nameWidth = max(12, rect.width - 2 - fixed.reduce(0) { $0 + $1.1 })
         // Header, with ▼ on the sort column.
         let header = Style(.header, bold: true)
@@ -35,7 +36,7 @@ enum ServicesView {
                 (String(format1(row.errorRate * 100)) + "%", row.errorCount > 0 ? Style(.error) : Style(.muted)),
                 (DurationFormat.format(row.p50), Style()),
                 (DurationFormat.format(row.p95), row.p95 > row.p50 * 5 ? Style(.warning) : Style()),
-                (TimeFormat.timeOfDay(row.lastSeen, utcOffsetSeconds: state.utcOffsetSeconds), Style(.muted)),
+                (String(TimeFormat.timeOfDay(row.lastSeen, utcOffsetSeconds: state.utcOffsetSeconds).dropLast(narrow ? 4 : 0)), Style(.muted)),
             ]
             var x = rect.x + 1 + nameWidth
             for ((text, style), (_, w)) in zip(cells, fixed) {

@@ -22,20 +22,21 @@ enum StatusBar {
         let base = Style(.status)
         canvas.fill(x: 0, y: y, width: canvas.width, style: base)
         let (health, failed) = healthText(state.health)
-        var x = canvas.put(" " + health + " ", x: 0, y: y, style: failed ? Style(.statusError) : base)
+        var x = canvas.put(" " + DisplayWidth.truncate(health, to: canvas.width / 2) + " ", x: 0, y: y,
+                           style: failed ? Style(.statusError) : base)
         var counts = " \(Table.grouped(state.store.spanCount)) spans · \(Table.grouped(state.store.traceCount)) traces"
         if state.store.evictedTraces > 0 { counts += " · \(Table.grouped(state.store.evictedTraces)) evicted" }
         x += canvas.put(counts + " ", x: x, y: y, style: base)
-        if state.decodeIssueCount > 0, let last = state.lastDecodeIssue {
-            let text = " ⚠ \(state.decodeIssueCount) bad record\(state.decodeIssueCount == 1 ? "" : "s") (line \(last.line): \(last.reason)) "
-            x += canvas.put(text, x: x, y: y, style: Style(.statusError), maxWidth: max(0, canvas.width - x - 14))
-        }
         let live = state.paused ? " ⏸ PAUSED" + (state.held.isEmpty ? "" : " +\(state.held.count)") + " " : " LIVE "
         let right = (state.message.map { $0 + "  " } ?? "") + live
-        let rw = DisplayWidth.of(right)
-        if rw < canvas.width - x {
-            canvas.put(right, x: canvas.width - rw, y: y, style: state.paused ? Style(.statusError) : base)
+        let rightWidth = min(DisplayWidth.of(right), max(0, canvas.width - x))
+        if state.decodeIssueCount > 0, let last = state.lastDecodeIssue {
+            let text = " ⚠ \(state.decodeIssueCount) bad record\(state.decodeIssueCount == 1 ? "" : "s") (line \(last.line): \(last.reason)) "
+            let room = canvas.width - x - rightWidth - 1
+            if room > 8 { canvas.put(DisplayWidth.truncate(text, to: room), x: x, y: y, style: Style(.statusError)) }
         }
+        canvas.put(DisplayWidth.truncate(right, to: rightWidth), x: canvas.width - rightWidth, y: y,
+                   style: state.paused ? Style(.statusError) : base)
         drawHints(state, into: &canvas, y: state.layout.hintRow)
     }
 
@@ -90,13 +91,14 @@ enum HelpOverlay {
         canvas.fill(x: x, y: y, width: width, height: height, style: Style())
         let border = Style(.border)
         canvas.put("┌" + String(repeating: "─", count: width - 2) + "┐", x: x, y: y, style: border)
-        canvas.put(" Keys — any other key closes ", x: x + 2, y: y, style: Style(.accent, bold: true))
+        let more = lines.count > height - 2 ? "j/k scroll · " : ""
+        canvas.put(" Keys — \(more)any other key closes ", x: x + 2, y: y, style: Style(.accent, bold: true))
         for row in 1..<(height - 1) {
             canvas.put("│", x: x, y: y + row, style: border)
             canvas.put("│", x: x + width - 1, y: y + row, style: border)
             let i = state.help.scroll + row - 1
             if i < lines.count {
-                canvas.put(lines[i].0, x: x + 2, y: y + row, style: lines[i].1, maxWidth: width - 4)
+                canvas.put(DisplayWidth.truncate(lines[i].0, to: width - 4), x: x + 2, y: y + row, style: lines[i].1)
             }
         }
         canvas.put("└" + String(repeating: "─", count: width - 2) + "┘", x: x, y: y + height - 1, style: border)

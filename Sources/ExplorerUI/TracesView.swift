@@ -6,10 +6,14 @@ enum TracesView {
         let v = state.traces
         let barWidth = rect.width >= 100 ? 16 : 8
         let serviceWidth = rect.width >= 100 ? 18 : 12
-        let fixed = 13 + serviceWidth + 10 + 7 + 5 + barWidth + 2
+        // Rows from several days need the date; otherwise the time of day says more.
+        let starts = v.rows.lazy.map(\.startTime)
+        let manyDays = (starts.max() ?? 0) - (starts.min() ?? 0) > 86_400_000_000_000
+        let startWidth = manyDays ? 19 : 12
+        let fixed = startWidth + 1 + serviceWidth + 10 + 7 + 5 + barWidth + 2
         let nameWidth = max(10, rect.width - fixed - 1)
         let header = Style(.header, bold: true)
-        var title = " " + DisplayWidth.pad("START", to: 12) + " " + DisplayWidth.pad("SERVICE", to: serviceWidth) + " "
+        var title = " " + DisplayWidth.pad("START", to: startWidth) + " " + DisplayWidth.pad("SERVICE", to: serviceWidth) + " "
             + DisplayWidth.pad("ROOT SPAN", to: nameWidth)
         title += DisplayWidth.pad("DURATION", to: 10, alignRight: true) + DisplayWidth.pad("SPANS", to: 7, alignRight: true)
             + DisplayWidth.pad("ERR", to: 5, alignRight: true) + "  "
@@ -19,8 +23,13 @@ enum TracesView {
         if v.errorsOnly { notes.append("errors only") }
         if !v.query.isEmpty { notes.append("/" + v.query) }
         notes.append(Table.positionLabel(v.position, count: v.rows.count, visible: visible))
+        // The notes share the header line with the bar column: drop what does not fit.
+        let room = rect.width - DisplayWidth.of(title) - 1
+        while !notes.isEmpty && DisplayWidth.of(notes.joined(separator: " · ")) + 1 > room { notes.removeFirst() }
         let noteText = notes.joined(separator: " · ") + " "
-        canvas.put(noteText, x: rect.x + rect.width - DisplayWidth.of(noteText), y: rect.y, style: Style(.accent))
+        if !notes.isEmpty {
+            canvas.put(noteText, x: rect.x + rect.width - DisplayWidth.of(noteText), y: rect.y, style: Style(.accent))
+        }
         if v.rows.isEmpty {
             let text = state.store.spanCount == 0 ? "No traces yet — waiting for \(state.sourceName)" : "No trace matches the filter"
             Table.emptyMessage(&canvas, text, rect: Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: visible))
@@ -35,7 +44,9 @@ enum TracesView {
             let y = rect.y + 1 + line
             let selected = Table.rowStyle(&canvas, selected: i == v.position.cursor, rect: rect, y: y)
             var x = rect.x + 1
-            x += canvas.put(DisplayWidth.pad(TimeFormat.timeOfDay(row.startTime, utcOffsetSeconds: state.utcOffsetSeconds), to: 12) + " ",
+            let start = manyDays ? String(TimeFormat.dateTime(row.startTime, utcOffsetSeconds: state.utcOffsetSeconds).dropLast(4))
+                : TimeFormat.timeOfDay(row.startTime, utcOffsetSeconds: state.utcOffsetSeconds)
+            x += canvas.put(DisplayWidth.pad(start, to: startWidth) + " ",
                             x: x, y: y, style: selected ?? Style(.muted))
             let slot = state.servicePalette[row.rootService] ?? 1
             x += canvas.put(DisplayWidth.pad(row.rootService, to: serviceWidth) + " ", x: x, y: y, style: selected ?? Style(.service(slot)))
