@@ -26,7 +26,7 @@ let package = Package(
         ),
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
         .testTarget(name: "TraceSourcesTests", dependencies: ["TraceSources", "TraceModel"]),
-        .testTarget(name: "ExplorerUITests", dependencies: ["ExplorerUI", "TraceModel", "TraceSources"]),
+        .testTarget(name: "ExplorerUITests", dependencies: ["ExplorerUI", "TraceModel", "TraceSources"], exclude: ["Golden"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TraceModel"]),
     ],
     swiftLanguageModes: [.v6]
