@@ -197,12 +197,35 @@ public final class OTLPJSONDecoder {
 
     private func traceID(_ s: inout JSONScanner, _ raw: JSONKey) -> TraceID? {
         if let decoded = raw.decoded { return TraceID(text: Array(decoded.utf8)) }
+        // Fast path for the canonical 32 hex digits; anything else takes the general parser.
+        if raw.count == 32, let high = Self.hex16(s.bytes, raw.start), let low = Self.hex16(s.bytes, raw.start + 16) {
+            return TraceID(high: high, low: low)
+        }
         return TraceID(text: rawBytes(s, raw))
     }
 
     private func spanID(_ s: inout JSONScanner, _ raw: JSONKey) -> SpanID? {
         if let decoded = raw.decoded { return SpanID(text: Array(decoded.utf8)) }
+        if raw.count == 16, let v = Self.hex16(s.bytes, raw.start) { return SpanID(v) }
         return SpanID(text: rawBytes(s, raw))
+    }
+
+    /// Exactly 16 hex digits at `start`, as an integer.
+    @inline(__always)
+    private static func hex16(_ b: UnsafeRawBufferPointer, _ start: Int) -> UInt64? {
+        var v: UInt64 = 0
+        for i in start..<start + 16 {
+            let c = b[i]
+            let n: UInt8
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): n = c &- UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): n = c &- UInt8(ascii: "a") &+ 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): n = c &- UInt8(ascii: "A") &+ 10
+            default: return nil
+            }
+            v = v << 4 | UInt64(n)
+        }
+        return v
     }
 
     private func internedString(_ s: inout JSONScanner) throws -> String {
