@@ -4,6 +4,7 @@ import TraceModel
 /// decoder's string interner, so it is used from one thread at a time.
 public final class RecordDecoder {
     private let otlp = OTLPJSONDecoder()
+    private let jaeger = JaegerJSONDecoder()
 
     public init() {}
 
@@ -18,7 +19,8 @@ public final class RecordDecoder {
             switch output {
             case .record(let record):
                 do {
-                    let decoded = try otlp.decode(record.bytes)
+                    let decoded = try RecordFormat.detect(record.bytes) == .jaeger
+                        ? try jaeger.decode(record.bytes) : try otlp.decode(record.bytes)
                     result.spans.append(contentsOf: decoded.spans)
                     for problem in decoded.problems {
                         result.issues.append(DecodeIssue(line: record.line, reason: problem))
@@ -35,5 +37,28 @@ public final class RecordDecoder {
             }
         }
         return result
+    }
+}
+
+/// Which format a record is, by its content: OTLP/JSON (`resourceSpans`, or Jaeger
+/// API v3's `result` envelope) or Jaeger's JSON model (`data`, `spans`, or an array).
+enum RecordFormat: Equatable {
+    case otlp, jaeger
+
+    static func detect(_ bytes: [UInt8]) throws -> RecordFormat {
+        try bytes.withUnsafeBytes { raw in
+            var s = JSONScanner(raw, maxDepth: 160)
+            guard let first = s.peek() else { throw s.fail("empty record") }
+            if first == UInt8(ascii: "[") { return .jaeger }
+            try s.beginObject()
+            var isFirst = true
+            // Exporters write `resourceSpans` first, so a JSON Lines file costs one key.
+            while let key = try s.nextKey(first: &isFirst) {
+                if s.key(key, is: "resourceSpans") || s.key(key, is: "result") { return .otlp }
+                if s.key(key, is: "data") || s.key(key, is: "spans") || s.key(key, is: "traceID") { return .jaeger }
+                try s.skipValue()
+            }
+            return .otlp
+        }
     }
 }
