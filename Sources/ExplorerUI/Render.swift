@@ -39,6 +39,19 @@ enum Table {
         return style
     }
 
+    /// Calls `draw` for each row on screen below the header with its y and, on the
+    /// cursor row, the cursor style (its background already painted).
+    static func drawVisibleRows<Row>(_ rows: [Row], position: ListPosition, rect: Rect, canvas: inout Canvas,
+                                     _ draw: (Row, Int, Style?, inout Canvas) -> Void) {
+        for line in 0..<(rect.height - 1) {
+            let i = position.scroll + line
+            guard i < rows.count else { break }
+            let y = rect.y + 1 + line
+            let selected = rowStyle(&canvas, selected: i == position.cursor, rect: rect, y: y)
+            draw(rows[i], y, selected, &canvas)
+        }
+    }
+
     static func emptyMessage(_ canvas: inout Canvas, _ text: String, rect: Rect) {
         let w = DisplayWidth.of(text)
         canvas.put(text, x: rect.x + max(0, (rect.width - w) / 2), y: rect.y + rect.height / 2, style: Style(.muted))

@@ -22,12 +22,7 @@ enum ServicesView {
             Table.emptyMessage(&canvas, text, rect: Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: visible))
             return
         }
-        for line in 0..<visible {
-            let i = v.position.scroll + line
-            guard i < v.rows.count else { break }
-            let row = v.rows[i]
-            let y = rect.y + 1 + line
-            let selected = Table.rowStyle(&canvas, selected: i == v.position.cursor, rect: rect, y: y)
+        Table.drawVisibleRows(v.rows, position: v.position, rect: rect, canvas: &canvas) { row, y, selected, canvas in
             let slot = state.servicePalette[row.name] ?? 1
             canvas.put(" " + DisplayWidth.pad(row.name, to: nameWidth), x: rect.x, y: y, style: selected ?? Style(.service(slot)))
             let cells: [(String, Style)] = [

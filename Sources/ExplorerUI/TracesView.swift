@@ -37,12 +37,7 @@ enum TracesView {
         }
         let longest = v.rows.lazy.map(\.duration).max() ?? 1
         let scale = TimeScale(start: 0, end: max(1, longest))
-        for line in 0..<visible {
-            let i = v.position.scroll + line
-            guard i < v.rows.count else { break }
-            let row = v.rows[i]
-            let y = rect.y + 1 + line
-            let selected = Table.rowStyle(&canvas, selected: i == v.position.cursor, rect: rect, y: y)
+        Table.drawVisibleRows(v.rows, position: v.position, rect: rect, canvas: &canvas) { row, y, selected, canvas in
             var x = rect.x + 1
             let start = manyDays ? String(TimeFormat.dateTime(row.startTime, utcOffsetSeconds: state.utcOffsetSeconds).dropLast(4))
                 : TimeFormat.timeOfDay(row.startTime, utcOffsetSeconds: state.utcOffsetSeconds)

@@ -154,27 +154,10 @@ public final class NcursesScreen {
         clearok(shim_stdscr(), true)
     }
 
-    /// OSC 52: asks the terminal to put text on the clipboard (works over SSH where the
-    /// terminal allows it; inside tmux it needs `set-clipboard on`).
+    /// Writes an OSC 52 clipboard request straight to the terminal.
     public func copyToClipboard(_ text: String) {
-        let payload = "\u{1B}]52;c;" + base64(Array(text.utf8)) + "\u{07}"
-        var bytes = Array(payload.utf8)
+        var bytes = Clipboard.osc52(text)
         _ = write(1, &bytes, bytes.count)
-    }
-
-    private func base64(_ bytes: [UInt8]) -> String {
-        let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        var out: [UInt8] = []
-        var i = 0
-        while i < bytes.count {
-            let n = UInt32(bytes[i]) << 16 | (i + 1 < bytes.count ? UInt32(bytes[i + 1]) << 8 : 0) | (i + 2 < bytes.count ? UInt32(bytes[i + 2]) : 0)
-            out.append(table[Int(n >> 18 & 63)])
-            out.append(table[Int(n >> 12 & 63)])
-            out.append(i + 1 < bytes.count ? table[Int(n >> 6 & 63)] : 61)
-            out.append(i + 2 < bytes.count ? table[Int(n & 63)] : 61)
-            i += 3
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     public func stop() {

@@ -94,3 +94,9 @@ import TraceModel
         #expect(TimeFormat.dateTime(951_782_400_000_000_000) == "2000-02-29 00:00:00.000")
     }
 }
+
+@Suite struct ClipboardTests {
+    @Test func osc52CarriesBase64Text() {
+        #expect(String(decoding: Clipboard.osc52("abc"), as: UTF8.self) == "\u{1B}]52;c;YWJj\u{07}")
+    }
+}

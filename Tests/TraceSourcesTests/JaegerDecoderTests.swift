@@ -120,7 +120,7 @@ import TraceModel
     }
 
     @Test func mutatedJaegerFilesNeverCrash() throws {
-        var rng = SplitMix64(seed: 0x1A)
+        var rng = DemoRandom(seed: 0x1A)
         for name in ["jaeger-uimodel/ui_01.json", "jaeger-query-api/otlp2jaeger-out.json", "jaeger-query-api/trace_success.json"] {
             let original = Fixture.bytes(name)
             for _ in 0..<300 {

@@ -55,7 +55,7 @@ import TraceModel
     /// Deterministic mutation fuzzing over real files: truncation, bit flips, byte
     /// insertions and deletions, type swaps. No crash, no hang, good lines kept.
     @Test func mutatedRealFilesNeverCrashAndKeepGoodLines() throws {
-        var rng = SplitMix64(seed: 0x5EED)
+        var rng = DemoRandom(seed: 0x5EED)
         let sources = ["otlp/python-sdk-file-exporter.jsonl", "jaeger-storage-integration/span_tags_trace.json",
                        "otlp/opentelemetry-proto-examples-trace.json", "jaeger-uimodel/otel_traces_01.json"]
         let good = otlpLine(trace: "feed", span: "1", name: "sentinel")
@@ -85,18 +85,5 @@ import TraceModel
             }
         }
         #expect(cases == 1600)
-    }
-}
-
-/// A small deterministic generator so fuzz runs are repeatable.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
