@@ -23,6 +23,14 @@ struct ShowCommand: ParsableCommand {
 
     @OptionGroup var source: FileSourceOptions
 
+    @OptionGroup var jaegerOptions: JaegerOptions
+
+    @Option(help: "With --jaeger and no trace id: how far back to search (15m, 1h, 6h, 2d).")
+    var lookback = "1h"
+
+    @Option(help: "With --jaeger and no trace id: at most this many traces.")
+    var limit = 20
+
     @Option(help: "Only traces involving this service.")
     var service: String?
 
@@ -33,17 +41,28 @@ struct ShowCommand: ParsableCommand {
     var traceID: String?
 
     func validate() throws {
-        if source.file == nil { throw ValidationError("Missing --file PATH.") }
+        if source.file == nil && !jaegerOptions.isSet { throw ValidationError("Missing --file PATH or --jaeger URL.") }
+        if source.file != nil && jaegerOptions.isSet { throw ValidationError("Use either --file or --jaeger, not both.") }
+        if jaegerOptions.isSet && traceID == nil && service == nil {
+            throw ValidationError("Searching Jaeger needs --service (or give a trace id).")
+        }
+        if DurationFormat.parse(lookback) == nil { throw ValidationError("--lookback takes a duration like 15m, 1h or 2d.") }
+        if limit < 1 { throw ValidationError("--limit must be at least 1.") }
         if let id = traceID, !id.allSatisfy(\.isHexDigit) || id.isEmpty || id.count > 32 {
             throw ValidationError("'\(id)' is not a trace id (1 to 32 hex digits).")
         }
     }
 
     func run() throws {
-        let path = source.file!
-        let loaded = try source.load(path: path)
         var store = TraceStore(maxSpans: source.maxSpans)
-        store.add(loaded.spans)
+        let path: String
+        if jaegerOptions.isSet {
+            path = jaegerOptions.jaeger!
+            store.add(try fetchFromJaeger())
+        } else {
+            path = source.file!
+            store.add(try source.load(path: path).spans)
+        }
         let report = TraceTextReport(color: stdoutWantsColor(), width: isatty(1) == 1 ? terminalWidth() : 120)
         guard let id = traceID else {
             print(report.traceList(store.traceSummaries(TraceFilter(service: service, errorsOnly: errors))), terminator: "")
@@ -58,5 +77,26 @@ struct ShowCommand: ParsableCommand {
             throw CLIError("'\(id)' matches \(matches.count) traces; give more digits.")
         }
         print(report.waterfall(store.trace(match)!), terminator: "")
+    }
+
+    private func fetchFromJaeger() throws -> [Span] {
+        let client = jaegerOptions.client()
+        let options = jaegerOptions
+        let id = traceID.flatMap(TraceID.init)
+        let service = service ?? ""
+        let window = DurationFormat.parse(lookback)!
+        let limit = limit
+        do {
+            return try blocking {
+                let api = try await options.resolveAPI(client)
+                if let id { return try await client.trace(id, api: api) }
+                var now = timespec()
+                clock_gettime(CLOCK_REALTIME, &now)
+                let end = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+                return try await client.search(JaegerQuery(service: service, start: end - window, end: end, limit: limit), api: api)
+            }
+        } catch let error as JaegerError {
+            throw CLIError("\(client.baseURL.absoluteString): \(error)")
+        }
     }
 }

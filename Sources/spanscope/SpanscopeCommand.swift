@@ -38,11 +38,12 @@ struct SpanscopeCommand: ParsableCommand {
 
     func validate() throws {
         if demo && source.file != nil { throw ValidationError("Use either --file or --demo, not both.") }
-        if !demo && source.file == nil { throw ValidationError("Nothing to open: pass --file PATH or --demo.") }
         if let trace, TraceID(trace) == nil { throw ValidationError("'\(trace)' is not a trace id (1 to 32 hex digits).") }
     }
 
     func run() throws {
+        // Checked here, not in validate(): ArgumentParser validates this command for its subcommands too.
+        if !demo && source.file == nil { throw ValidationError("Nothing to open: pass --file PATH or --demo.") }
         let theme = try ThemeLoader.load(self.theme)
         if isatty(0) == 0 && source.file != "-" || isatty(1) == 0 {
             throw CLIError("the explorer needs a terminal; use `spanscope show` in pipes")

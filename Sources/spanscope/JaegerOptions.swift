@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import Synchronization
+import TraceModel
+import TraceSources
+
+/// Options for reading from a Jaeger query service.
+struct JaegerOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("""
+        A Jaeger query service (default http://localhost:16686, or $SPANSCOPE_JAEGER_URL), with its \
+        base path if behind a proxy. Credentials come only from $SPANSCOPE_JAEGER_TOKEN (bearer) or \
+        $SPANSCOPE_JAEGER_AUTHORIZATION (a whole header value, e.g. "Basic …").
+        """, valueName: "url"))
+    var jaeger: String?
+
+    @Option(help: "Jaeger API: v3, legacy, or auto (try v3, fall back).")
+    var api: String = "auto"
+
+    @Option(help: "Seconds before a request to Jaeger gives up.")
+    var timeout: Double = 10
+
+    var isSet: Bool { jaeger != nil }
+
+    func validate() throws {
+        if !["auto", "v3", "legacy"].contains(api) { throw ValidationError("--api takes v3, legacy or auto.") }
+        if let j = jaeger, URL(string: j)?.scheme.map({ ["http", "https"].contains($0) }) != true {
+            throw ValidationError("--jaeger needs an http:// or https:// URL, not '\(j)'.")
+        }
+        if timeout <= 0 { throw ValidationError("--timeout must be positive.") }
+    }
+
+    static var defaultURL: String {
+        ProcessInfo.processInfo.environment["SPANSCOPE_JAEGER_URL"] ?? "http://localhost:16686"
+    }
+
+    func client() -> JaegerClient {
+        let env = ProcessInfo.processInfo.environment
+        let auth = env["SPANSCOPE_JAEGER_AUTHORIZATION"] ?? env["SPANSCOPE_JAEGER_TOKEN"].map { "Bearer " + $0 }
+        return JaegerClient(baseURL: URL(string: jaeger ?? Self.defaultURL)!, authorization: auth, timeoutSeconds: timeout)
+    }
+
+    func resolveAPI(_ client: JaegerClient) async throws -> JaegerAPI {
+        if let fixed = JaegerAPI(rawValue: api) { return fixed }
+        return try await client.detectAPI()
+    }
+}
+
+/// Runs async work from the synchronous command entry points.
+func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+    let result = Mutex<Result<T, any Error>?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        let r: Result<T, any Error>
+        do { r = .success(try await work()) } catch { r = .failure(error) }
+        result.withLock { $0 = r }
+        done.signal()
+    }
+    done.wait()
+    return try result.withLock { $0! }.get()
+}

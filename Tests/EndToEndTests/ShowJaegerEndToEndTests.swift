@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+/// `spanscope show --jaeger` against the fixture server, on both APIs.
+@Suite(.serialized) struct ShowJaegerEndToEndTests {
+    static let tools = ExplorerEndToEndTests.root.appendingPathComponent("Fixtures/tools").path
+    static let traces = ExplorerEndToEndTests.root.appendingPathComponent("Fixtures/jaeger-storage-integration").path
+
+    /// Starts the server in the background; returns its port and a way to stop it.
+    func startServer(_ args: String) throws -> (Int, () -> Void) {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("jaeger-\(UUID().uuidString).log").path
+        let pid = try Tmux.shell("python3 \(Self.tools)/jaeger_fixture_server.py \(Self.traces) \(args) > \(log) 2>&1 & echo $!")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: log, encoding: .utf8), let line = text.split(separator: "\n").first,
+               let port = Int(line.split(separator: " ").last ?? "") {
+                return (port, { _ = try? Tmux.shell("kill \(pid)") })
+            }
+            usleep(50_000)
+        }
+        throw CocoaError(.fileReadUnknown)
+    }
+
+    @Test(arguments: ["v3", "legacy"]) func showsATraceAndASearch(_ api: String) throws {
+        let (port, stop) = try startServer("--api \(api)")
+        defer { stop() }
+        let bin = Tmux.quote(Tmux.binary)
+        let trace = try Tmux.shell("\(bin) show --jaeger http://127.0.0.1:\(port) 11")
+        #expect(trace.contains("Trace 00000000000000000000000000000011  example-service-2: example-operation-2"))
+        #expect(trace.contains("5 spans · 3 services"))
+        let list = try Tmux.shell("\(bin) show --jaeger http://127.0.0.1:\(port) --service query22-service --lookback 5000d")
+        #expect(list.contains("3 traces"))
+        #expect(list.contains("00000000000000000000000000000221 query22-service"))
+        let missing = (try? Tmux.shell("\(bin) show --jaeger http://127.0.0.1:\(port) ff 2>&1; echo rc=$?")) ?? ""
+        #expect(missing.contains("trace 000000000000000000000000000000ff not found") && missing.contains("rc=1"))
+    }
+
+    @Test func tokenComesFromTheEnvironmentAndIsNeverPrinted() throws {
+        let (port, stop) = try startServer("--token hunter2")
+        defer { stop() }
+        let bin = Tmux.quote(Tmux.binary)
+        let denied = (try? Tmux.shell("\(bin) show --jaeger http://127.0.0.1:\(port) 11 2>&1; echo rc=$?")) ?? ""
+        #expect(denied.contains("HTTP 401: unauthorized") && denied.contains("rc=1"))
+        let ok = try Tmux.shell("SPANSCOPE_JAEGER_TOKEN=hunter2 \(bin) show --jaeger http://127.0.0.1:\(port) 11 --verbose 2>&1")
+        #expect(ok.contains("example-operation-2"))
+        #expect(!ok.contains("hunter2"))
+    }
+}
