@@ -18,6 +18,12 @@ public enum TerminalRestore {
     static func install() {
         guard !installed else { return }
         installed = true
+        // A parent that launched us from a thread with signals blocked passes that mask
+        // on; the signals we rely on must get through.
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGTSTP, SIGCONT] { sigaddset(&mask, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &mask, nil)
         for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
             signal(sig) { s in TerminalRestore.requestedSignal = sig_atomic_t(s) }
         }

@@ -40,6 +40,6 @@ final class JaegerFixtureServer: @unchecked Sendable {
     }
 
     deinit {
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
     }
 }

@@ -9,12 +9,12 @@ operation, attributes, time window, min/max duration, limit), and injectable fau
                        /api/traces, /api/traces/{id}
 
 usage: jaeger_fixture_server.py FILE_OR_DIR... [--port N] [--api v3|legacy|both]
-       [--base-path /jaeger] [--token T] [--summaries]
+       [--base-path /jaeger] [--token T] [--summaries] [--lifetime SECONDS]
 Prints "listening on PORT" once ready. Faults are switched at run time with
 POST /_fixture/fault?mode=none|slow|500|malformed|truncated|refuse&seconds=S
 (refuse closes connections without answering). Only binds to 127.0.0.1.
 """
-import argparse, json, os, re, sys, threading, time
+import argparse, json, os, re, signal, sys, threading, time
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlparse
@@ -347,10 +347,24 @@ def main():
     p.add_argument("--base-path", default="")
     p.add_argument("--token", default="")
     p.add_argument("--summaries", action="store_true")
+    p.add_argument("--lifetime", type=float, default=600, help="exit after this many seconds, whatever happens")
     cfg = p.parse_args()
+    # Started from a thread that blocks signals (a test runner's), we would inherit the mask.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     server = ThreadingHTTPServer(("127.0.0.1", cfg.port), Handler)
     server.daemon_threads = True
     server.cfg, server.traces = cfg, load(cfg.paths)
+    parent = os.getppid()
+
+    def exit_with_parent():
+        # A test runner that dies must not leave servers behind.
+        deadline = time.time() + cfg.lifetime
+        while os.getppid() == parent and time.time() < deadline:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=exit_with_parent, daemon=True).start()
     print("listening on %d" % server.server_address[1], flush=True)
     server.serve_forever()
 
