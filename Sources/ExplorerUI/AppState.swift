@@ -13,6 +13,8 @@ public enum Msg: Sendable {
     case decodeIssue(DecodeIssue)
     /// Milliseconds of a monotonic clock; refreshes derived lists at a bounded rate.
     case tick(milliseconds: Int64)
+    /// The services a remote backend knows (Jaeger), loaded or not.
+    case remoteServices([String])
 }
 
 /// What `update` asks the outside world to do.
@@ -20,6 +22,10 @@ public enum Effect: Equatable, Sendable {
     case quit
     /// Put text on the user's clipboard via OSC 52 (works over SSH where allowed).
     case copy(String)
+    /// Run (and keep re-running, while live) a search against the remote backend.
+    case search(SearchForm.Search)
+    /// Live updates paused or resumed: a polling source stops or restarts polling.
+    case setPaused(Bool)
 }
 
 /// A scrollable list position.
@@ -112,6 +118,14 @@ public struct AppState: Sendable {
     public var waterfall: WaterfallViewState?
     public var prompt: Prompt?
     public var showHelp = false
+    /// Set for a source that can search (Jaeger): enables the search form.
+    public var canSearch = false
+    public var remoteServices: [String] = []
+    public var searchForm: SearchForm?
+    /// Effects queued by helpers while a key is handled.
+    var pendingEffects: [Effect] = []
+    /// The last search run, to prefill the form.
+    public var lastSearchForm = SearchForm()
     public var help = ListPosition()
     /// A short note in the status bar (e.g. "copied"), cleared by the next key.
     public var message: String?

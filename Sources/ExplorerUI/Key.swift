@@ -37,7 +37,7 @@ public enum Action: Hashable, Sendable {
     case up, down, pageUp, pageDown, top, bottom
     case open, back, quit, help, filter, pause
     case switchPane, toggleCollapse, collapse, expand, collapseAll, expandAll
-    case nextMatch, previousMatch, cycleSort, allTraces, toggleErrors, copy
+    case nextMatch, previousMatch, cycleSort, allTraces, toggleErrors, copy, searchForm
 }
 
 public enum Context: String, Sendable, CaseIterable {
@@ -73,6 +73,8 @@ public enum KeyMap {
         KeyBinding(context: .global, keys: [.char("q"), .ctrl("c")], action: .quit, help: "quit", hint: "quit"),
         KeyBinding(context: .services, keys: [.char("s")], action: .cycleSort, help: "cycle the sort column", hint: "sort"),
         KeyBinding(context: .services, keys: [.char("t")], action: .allTraces, help: "all traces (every service)", hint: "all traces"),
+        KeyBinding(context: .services, keys: [.char("f")], action: .searchForm, help: "search form (Jaeger): service, operation, tags, lookback, durations, limit", hint: "search"),
+        KeyBinding(context: .traces, keys: [.char("f")], action: .searchForm, help: "search form (Jaeger)", hint: "search"),
         KeyBinding(context: .traces, keys: [.char("E")], action: .toggleErrors, help: "errors only on/off", hint: "errors"),
         KeyBinding(context: .traces, keys: [.char("y")], action: .copy, help: "copy the trace id (OSC 52)"),
         KeyBinding(context: .waterfall, keys: [.char(" ")], action: .toggleCollapse, help: "collapse / expand the subtree", hint: "fold"),
@@ -100,8 +102,8 @@ public enum KeyMap {
         return bindings.first { $0.context == .global && $0.keys.contains(key) }?.action
     }
 
-    public static func hints(for context: Context) -> [(String, String)] {
-        let own = bindings.filter { $0.context == context && $0.hint != nil }
+    public static func hints(for context: Context, canSearch: Bool = false) -> [(String, String)] {
+        let own = bindings.filter { $0.context == context && $0.hint != nil && (canSearch || $0.action != .searchForm) }
         let global = bindings.filter { $0.context == .global && $0.hint != nil }
         return (own + global).map { ($0.keys.map(\.label).joined(separator: "/"), $0.hint!) }
     }

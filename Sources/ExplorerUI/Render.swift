@@ -15,6 +15,7 @@ public func render(_ state: AppState) -> Canvas {
     case .waterfall: WaterfallView.draw(state, into: &canvas, layout: layout)
     }
     StatusBar.draw(state, into: &canvas)
+    if let form = state.searchForm { SearchFormView.draw(state, form, into: &canvas) }
     if state.showHelp { HelpOverlay.draw(state, into: &canvas) }
     return canvas
 }

@@ -34,7 +34,9 @@ enum ServicesView {
                 (String(TimeFormat.timeOfDay(row.lastSeen, utcOffsetSeconds: state.utcOffsetSeconds).dropLast(narrow ? 4 : 0)), Style(.muted)),
             ]
             var x = rect.x + 1 + nameWidth
-            for ((text, style), (_, w)) in zip(cells, fixed) {
+            // A remote service with nothing loaded yet: no figures to show.
+            let shown = row.spanCount == 0 ? cells.map { _ in ("–", Style(.muted)) } : cells
+            for ((text, style), (_, w)) in zip(shown, fixed) {
                 canvas.put(DisplayWidth.pad(text, to: w, alignRight: true), x: x, y: y, style: selected ?? style)
                 x += w
             }

@@ -10,7 +10,7 @@ enum StatusBar {
             return ("◌ loading\(pct)", false)
         case .following: return ("● following", false)
         case .done: return ("■ loaded", false)
-        case .polling: return ("● polling", false)
+        case .polling(let detail): return ("● " + detail, false)
         case .waiting(let why): return ("◌ " + why, false)
         case .failed(let message, let retry):
             return ("✗ " + message + (retry.map { " · retry in \(Int($0.rounded(.up)))s" } ?? ""), true)
@@ -55,7 +55,7 @@ enum StatusBar {
             return
         }
         var x = 1
-        for (key, hint) in KeyMap.hints(for: state.keyContext) {
+        for (key, hint) in KeyMap.hints(for: state.keyContext, canSearch: state.canSearch) {
             let need = DisplayWidth.of(key) + 1 + DisplayWidth.of(hint) + 2
             guard x + need <= canvas.width else { break }
             x += canvas.put(key, x: x, y: y, style: Style(.key))

@@ -31,7 +31,13 @@ enum TracesView {
             canvas.put(noteText, x: rect.x + rect.width - DisplayWidth.of(noteText), y: rect.y, style: Style(.accent))
         }
         if v.rows.isEmpty {
-            let text = state.store.spanCount == 0 ? "No traces yet — waiting for \(state.sourceName)" : "No trace matches the filter"
+            let text: String
+            if state.canSearch {
+                let f = state.lastSearchForm
+                text = "No trace of \(v.service ?? "this service") in the last \(f[.lookback]) — f changes the search"
+            } else {
+                text = state.store.spanCount == 0 ? "No traces yet — waiting for \(state.sourceName)" : "No trace matches the filter"
+            }
             Table.emptyMessage(&canvas, text, rect: Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: visible))
             return
         }

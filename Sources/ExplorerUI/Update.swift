@@ -36,6 +36,11 @@ extension AppState {
             decodeIssueCount += 1
             lastDecodeIssue = issue
             needsRender = true
+        case .remoteServices(let names):
+            if names != remoteServices {
+                remoteServices = names
+                forceRefresh()
+            }
         case .tick(let now):
             if let id = pendingTraceToOpen, store.trace(id) != nil {
                 pendingTraceToOpen = nil
@@ -53,6 +58,7 @@ extension AppState {
     // MARK: keys
 
     private mutating func handle(_ key: Key) -> [Effect] {
+        if searchForm != nil { return handleSearchForm(key) }
         if prompt != nil { return handlePrompt(key) }
         if showHelp {
             switch KeyMap.action(for: key, in: .global) {
@@ -66,6 +72,7 @@ extension AppState {
             return []
         }
         guard let action = KeyMap.action(for: key, in: keyContext) else { return [] }
+        defer { pendingEffects.removeAll() }
         switch action {
         case .quit: return [.quit]
         case .help:
@@ -77,10 +84,25 @@ extension AppState {
                 store.add(held)
                 held.removeAll()
             }
+            return canSearch ? [.setPaused(paused)] : []
+        case .searchForm:
+            guard canSearch else {
+                message = "searching needs a Jaeger source (--jaeger URL)"
+                return []
+            }
+            var form = lastSearchForm
+            if screen == .services, services.position.cursor < services.rows.count {
+                form[.service] = services.rows[services.position.cursor].name
+            }
+            form.error = nil
+            form.focus = form[.service].isEmpty ? .service : .operation
+            searchForm = form
         case .filter:
             prompt = Prompt(text: currentFilterText, screen: screen)
         case .back: goBack()
-        case .open: open()
+        case .open:
+            open()
+            return pendingEffects
         case .up: move(by: -1)
         case .down: move(by: 1)
         case .pageUp: move(by: -pageSize)
@@ -154,7 +176,15 @@ extension AppState {
         switch screen {
         case .services:
             guard services.position.cursor < services.rows.count else { return }
-            openTraces(service: services.rows[services.position.cursor].name)
+            let name = services.rows[services.position.cursor].name
+            if canSearch {
+                // Jaeger: Enter searches the service with the last lookback and limit.
+                var form = lastSearchForm
+                form.values = SearchForm(service: name, lookback: form[.lookback], limit: form[.limit]).values
+                pendingEffects.append(contentsOf: submit(form))
+                return
+            }
+            openTraces(service: name)
         case .traces:
             guard traces.position.cursor < traces.rows.count else { return }
             openTrace(traces.rows[traces.position.cursor].traceID)
@@ -185,6 +215,63 @@ extension AppState {
         waterfall = w
         screen = .waterfall
         clampAll()
+    }
+
+    // MARK: search form
+
+    private mutating func handleSearchForm(_ key: Key) -> [Effect] {
+        guard var form = searchForm else { return [] }
+        form.error = nil
+        let fields = SearchForm.Field.allCases
+        switch key {
+        case .escape:
+            searchForm = nil
+            return []
+        case .enter:
+            return submit(form)
+        case .down:
+            form.focus = fields[min(fields.count - 1, form.focus.rawValue + 1)]
+        case .up, .backTab:
+            form.focus = fields[max(0, form.focus.rawValue - 1)]
+        case .tab:
+            if form.focus == .service, let completion = remoteServices.first(where: {
+                $0.lowercased().hasPrefix(form[.service].lowercased()) && $0 != form[.service]
+            }), !form[.service].isEmpty {
+                form[.service] = completion
+            } else {
+                form.focus = fields[(form.focus.rawValue + 1) % fields.count]
+            }
+        case .backspace, .delete:
+            if !form[form.focus].isEmpty { form[form.focus].removeLast() }
+        case .ctrl("u"):
+            form[form.focus] = ""
+        case .ctrl("c"):
+            return [.quit]
+        case .char(let c):
+            form[form.focus].append(c)
+        default:
+            break
+        }
+        searchForm = form
+        return []
+    }
+
+    /// Runs a search from the form: the traces view shows its service's results.
+    private mutating func submit(_ form: SearchForm) -> [Effect] {
+        switch form.validated() {
+        case .failure(let e):
+            var f = form
+            f.error = e.message
+            f.focus = e.field
+            searchForm = f
+            return []
+        case .success(let search):
+            searchForm = nil
+            lastSearchForm = form
+            openTraces(service: search.service)
+            message = "searching \(search.service) over the last \(form[.lookback].trimmed)…"
+            return [.search(search)]
+        }
     }
 
     // MARK: filter prompt
@@ -386,6 +473,9 @@ extension AppState {
     private mutating func refreshServices() {
         let selected = services.position.cursor < services.rows.count ? services.rows[services.position.cursor].name : nil
         var rows = store.serviceSummaries()
+        // A remote backend's services show even before any of their spans are loaded.
+        let loaded = Set(rows.map(\.name))
+        rows += remoteServices.filter { !loaded.contains($0) }.map { ServiceSummary(name: $0) }
         for row in rows { _ = paletteSlot(for: row.name) }
         if !services.filter.isEmpty {
             let needle = services.filter.lowercased()

@@ -14,7 +14,8 @@ public enum SourceHealth: Sendable, Equatable {
     case loading(bytesRead: Int64, totalBytes: Int64)
     case following
     case done
-    case polling
+    /// A remote source answering; the text says which API, when and how fast.
+    case polling(String)
     case waiting(String)
     case failed(message: String, retryInSeconds: Double?)
 }

@@ -5,4 +5,6 @@ public enum SourceEvent: Sendable {
     case spans([Span])
     case health(SourceHealth)
     case decodeIssue(DecodeIssue)
+    /// The services a remote backend knows, whether or not spans of them are loaded.
+    case services([String])
 }

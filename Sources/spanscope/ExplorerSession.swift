@@ -11,6 +11,8 @@ struct ExplorerSession {
     let inbox: SourceInbox
     let theme: Theme
     let stopSources: () -> Void
+    /// Set when the source is a Jaeger backend.
+    var poller: JaegerPoller?
 
     static func monotonicMillis() -> Int64 {
         var ts = timespec()
@@ -44,6 +46,7 @@ struct ExplorerSession {
                 case .spans(let s): spans += s
                 case .health(let h): state.update(.health(h))
                 case .decodeIssue(let i): state.update(.decodeIssue(i))
+                case .services(let names): state.update(.remoteServices(names))
                 }
             }
             if !spans.isEmpty { state.update(.spans(spans)) }
@@ -63,6 +66,10 @@ struct ExplorerSession {
                     switch effect {
                     case .quit: return 0
                     case .copy(let text): screen.copyToClipboard(text)
+                    case .search(let s):
+                        poller?.setSearch(LiveSearch(service: s.service, operation: s.operation, attributes: s.tags, lookback: s.lookback,
+                                                     minDuration: s.minDuration, maxDuration: s.maxDuration, limit: s.limit))
+                    case .setPaused(let paused): poller?.setPaused(paused)
                     }
                 }
             }

@@ -15,6 +15,8 @@ struct SpanscopeCommand: ParsableCommand {
                             write, or one pretty-printed document); followed while it grows.
                             `--file -` reads standard input.
               --demo        a built-in generator of realistic traffic (no setup).
+              --jaeger URL  a Jaeger query service (API v3 or legacy): its services, a search
+                            form (f), and live re-polling of the current search.
 
             Views: services → traces → waterfall + span detail. Press ? inside for every key.
             `spanscope show` prints traces as text, for pipes and CI logs.
@@ -27,6 +29,11 @@ struct SpanscopeCommand: ParsableCommand {
     @Flag(help: "Stream traffic from the built-in demo generator instead of a file.")
     var demo = false
 
+    @OptionGroup var jaegerOptions: JaegerOptions
+
+    @Option(help: ArgumentHelp("With --jaeger: how often the current search re-runs (e.g. 5s).", valueName: "interval"))
+    var poll = "5s"
+
     @Flag(inversion: .prefixedNo, help: "Keep reading data appended to the file (rotation and truncation are followed).")
     var follow = true
 
@@ -37,13 +44,20 @@ struct SpanscopeCommand: ParsableCommand {
     var trace: String?
 
     func validate() throws {
-        if demo && source.file != nil { throw ValidationError("Use either --file or --demo, not both.") }
+        if [demo, source.file != nil, jaegerOptions.isSet].filter({ $0 }).count > 1 {
+            throw ValidationError("Use one source: --file, --demo or --jaeger.")
+        }
+        if DurationFormat.parse(poll).map({ $0 < 100_000_000 }) ?? true {
+            throw ValidationError("--poll takes an interval of at least 100ms, like 5s.")
+        }
         if let trace, TraceID(trace) == nil { throw ValidationError("'\(trace)' is not a trace id (1 to 32 hex digits).") }
     }
 
     func run() throws {
         // Checked here, not in validate(): ArgumentParser validates this command for its subcommands too.
-        if !demo && source.file == nil { throw ValidationError("Nothing to open: pass --file PATH or --demo.") }
+        if !demo && source.file == nil && !jaegerOptions.isSet {
+            throw ValidationError("Nothing to open: pass --file PATH, --jaeger URL or --demo.")
+        }
         let theme = try ThemeLoader.load(self.theme)
         if isatty(0) == 0 && source.file != "-" || isatty(1) == 0 {
             throw CLIError("the explorer needs a terminal; use `spanscope show` in pipes")
@@ -51,7 +65,17 @@ struct SpanscopeCommand: ParsableCommand {
         let inbox = SourceInbox()
         let stop: () -> Void
         let name: String
-        if demo {
+        var poller: JaegerPoller?
+        if jaegerOptions.isSet {
+            let client = jaegerOptions.client()
+            let p = JaegerPoller(client: client, api: JaegerAPI(rawValue: jaegerOptions.api), inbox: inbox,
+                                 intervalSeconds: Double(DurationFormat.parse(poll)!) / 1e9)
+            if let id = trace.flatMap(TraceID.init) { p.fetchTrace(id) }
+            p.start()
+            poller = p
+            stop = p.stop
+            name = client.baseURL.host ?? "jaeger"
+        } else if demo {
             let demoSource = DemoSource(inbox: inbox)
             demoSource.start()
             stop = demoSource.stop
@@ -68,8 +92,9 @@ struct SpanscopeCommand: ParsableCommand {
             name = path == "-" ? "stdin" : URL(fileURLWithPath: path).lastPathComponent
         }
         var state = AppState(store: TraceStore(maxSpans: source.maxSpans), sourceName: name)
+        state.canSearch = poller != nil
         if let id = trace.flatMap(TraceID.init) { state.pendingTraceToOpen = id }
-        var session = ExplorerSession(state: state, inbox: inbox, theme: theme, stopSources: stop)
+        var session = ExplorerSession(state: state, inbox: inbox, theme: theme, stopSources: stop, poller: poller)
         let signal = session.run()
         if signal != 0 { Foundation.exit(128 + signal) }
     }

@@ -33,6 +33,7 @@ final class Collector {
     var spans: [Span] = []
     var issues: [DecodeIssue] = []
     var health: [SourceHealth] = []
+    var services: [String] = []
 
     func pump() {
         for event in inbox.drain() {
@@ -40,6 +41,7 @@ final class Collector {
             case .spans(let s): spans += s
             case .decodeIssue(let i): issues.append(i)
             case .health(let h): health.append(h)
+            case .services(let names): services = names
             }
         }
     }

@@ -1,0 +1,101 @@
+import Testing
+import TraceModel
+@testable import ExplorerUI
+
+@Suite struct SearchFormTests {
+    func jaegerState() -> AppState {
+        var s = AppState(store: TraceStore(), sourceName: "jaeger", width: 120, height: 32)
+        s.canSearch = true
+        s.update(.remoteServices(["frontend", "orders", "payments"]))
+        return s
+    }
+
+    @Test func remoteServicesListBeforeAnySpanIsLoaded() {
+        let s = jaegerState()
+        #expect(s.services.rows.map(\.name) == ["frontend", "orders", "payments"])
+        #expect(render(s).text.contains(" orders                                                               –"))
+    }
+
+    @Test func enterOnAServiceSearchesIt() {
+        var s = jaegerState()
+        s.press(.down)
+        let effects = s.update(.key(.enter))
+        #expect(effects == [.search(SearchForm.Search(service: "orders", operation: nil, tags: [:], lookback: 3_600_000_000_000,
+                                                      minDuration: nil, maxDuration: nil, limit: 20))])
+        #expect(s.screen == .traces && s.traces.service == "orders")
+    }
+
+    @Test func formEditsValidatesAndSubmits() {
+        var s = jaegerState()
+        s.press(.char("f"))
+        #expect(s.searchForm?[.service] == "frontend")
+        #expect(s.searchForm?.focus == .operation)
+        s.type("GET /api")
+        s.press(.down)
+        s.type("http.status_code=500 error=true")
+        s.press(.down, .ctrl("u"))
+        s.type("2x")
+        #expect(s.update(.key(.enter)) == [])
+        #expect(s.searchForm?.error == "lookback is a duration like 1h")
+        #expect(s.searchForm?.focus == .lookback)
+        s.press(.backspace)
+        s.type("d")
+        s.press(.down)
+        s.type("120ms")
+        s.press(.down)
+        s.type("1.5s")
+        let effects = s.update(.key(.enter))
+        #expect(effects == [.search(SearchForm.Search(service: "frontend", operation: "GET /api",
+                                                      tags: ["http.status_code": "500", "error": "true"],
+                                                      lookback: 2 * 86_400_000_000_000, minDuration: 120_000_000,
+                                                      maxDuration: 1_500_000_000, limit: 20))])
+        #expect(s.searchForm == nil)
+        s.press(.char("f"))
+        #expect(s.searchForm?[.lookback] == "2d", "the form remembers the last search")
+    }
+
+    @Test func badTagsAndRangesAreRejected() {
+        var form = SearchForm(service: "x")
+        form[.tags] = "novalue"
+        #expect(form.validated() == .failure(SearchFormError(field: .tags, message: "tags are key=value, separated by spaces")))
+        form[.tags] = ""
+        form[.minDuration] = "2s"
+        form[.maxDuration] = "1s"
+        #expect(form.validated() == .failure(SearchFormError(field: .maxDuration, message: "max duration is below min duration")))
+        form[.maxDuration] = ""
+        form[.limit] = "0"
+        #expect(form.validated() == .failure(SearchFormError(field: .limit, message: "limit is a number from 1 to 1500")))
+        #expect(SearchForm().validated() == .failure(SearchFormError(field: .service, message: "a service is required")))
+    }
+
+    @Test func tabCompletesServiceNamesAndEscCancels() {
+        var s = jaegerState()
+        s.press(.char("t"), .char("f"))
+        #expect(s.searchForm?.focus == .service)
+        s.type("pa")
+        s.press(.tab)
+        #expect(s.searchForm?[.service] == "payments")
+        s.press(.escape)
+        #expect(s.searchForm == nil)
+    }
+
+    @Test func pauseReachesThePoller() {
+        var s = jaegerState()
+        #expect(s.update(.key(.char("p"))) == [.setPaused(true)])
+        #expect(s.update(.key(.char("p"))) == [.setPaused(false)])
+    }
+
+    @Test func withoutJaegerTheFormExplainsItself() {
+        var s = AppState(store: TraceStore(), sourceName: "file", width: 120, height: 32)
+        s.press(.char("f"))
+        #expect(s.searchForm == nil)
+        #expect(s.message == "searching needs a Jaeger source (--jaeger URL)")
+    }
+
+    @Test func searchFormGolden() {
+        var s = jaegerState()
+        s.press(.char("f"))
+        s.type("GET")
+        expectGolden(render(s), "search-form-120x32")
+    }
+}

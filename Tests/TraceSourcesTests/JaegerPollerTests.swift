@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+import TraceModel
+@testable import TraceSources
+
+@Suite(.serialized) struct JaegerPollerTests {
+    @Test func listsServicesSearchesAndRecoversFromFaults() async throws {
+        let server = try JaegerFixtureServer()
+        let c = Collector()
+        let poller = JaegerPoller(client: JaegerClient(baseURL: server.url, timeoutSeconds: 2), api: nil, inbox: c.inbox,
+                                  intervalSeconds: 0.1)
+        poller.start()
+        defer { poller.stop() }
+        #expect(c.wait { c.services.contains("query22-service") })
+        // A lookback long enough to reach the fixtures' 2017 timestamps.
+        poller.setSearch(LiveSearch(service: "query22-service", lookback: 5000 * 86_400_000_000_000))
+        #expect(c.wait { Set(c.spans.map(\.traceID)).count == 3 })
+        #expect(c.health.contains { if case .polling(let d) = $0 { d.hasPrefix("Jaeger v3 · polled") } else { false } })
+
+        try await server.fault("500")
+        #expect(c.wait { c.health.contains { if case .failed(let m, retryInSeconds: .some) = $0 { m == "HTTP 500: injected failure" } else { false } } })
+        try await server.fault("none")
+        let before = c.health.count
+        #expect(c.wait(seconds: 15) { c.health.dropFirst(before).contains { if case .polling = $0 { true } else { false } } })
+
+        poller.fetchTrace(TraceID("11")!)
+        #expect(c.wait { c.spans.contains { $0.traceID == TraceID("11")! } })
+    }
+
+    @Test func pausedPollerDoesNotSearch() async throws {
+        let server = try JaegerFixtureServer(["--api", "legacy"])
+        let c = Collector()
+        let poller = JaegerPoller(client: JaegerClient(baseURL: server.url), api: .legacy, inbox: c.inbox, intervalSeconds: 0.1)
+        poller.setPaused(true)
+        poller.setSearch(LiveSearch(service: "query22-service", lookback: 5000 * 86_400_000_000_000))
+        poller.start()
+        defer { poller.stop() }
+        #expect(c.wait { c.health.contains { if case .polling(let d) = $0 { d.contains("paused") } else { false } } })
+        #expect(c.spans.isEmpty)
+        poller.setPaused(false)
+        #expect(c.wait { !c.spans.isEmpty })
+    }
+}
