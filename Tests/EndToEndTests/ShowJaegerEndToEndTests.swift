@@ -47,3 +47,36 @@ import Testing
         #expect(!ok.contains("hunter2"))
     }
 }
+
+/// The explorer on a Jaeger backend: search, open a trace, survive a failing server.
+@Suite(.serialized) struct ExplorerJaegerEndToEndTests {
+    @Test func searchOpenAndSurviveFaults() throws {
+        try #require(Tmux.available, "tmux and the built spanscope binary are needed (.ci/run installs tmux)")
+        let (port, stop) = try ShowJaegerEndToEndTests().startServer("")
+        defer { stop() }
+        let t = Tmux()
+        try t.start("\(Tmux.quote(Tmux.binary)) --jaeger http://127.0.0.1:\(port) --poll 300ms")
+        t.waitFor(text: "query22-service")
+        t.waitFor(text: "Jaeger v3")
+        // The search form: service from the cursor row, a lookback reaching 2017.
+        try t.keys("/")
+        try t.literal("query22")
+        try t.keys("Enter", "f", "Down", "Down", "C-u")
+        try t.literal("5000d")
+        t.waitFor(text: "Search Jaeger")
+        try t.keys("Enter")
+        t.waitFor("three traces") { $0.contains("1–3 of 3") }
+        try t.keys("Enter")
+        t.waitFor(text: "query22-operation")
+        t.waitFor(text: "Span detail")
+        // A failing server: the error and retry show, the UI keeps working, recovery is automatic.
+        try Tmux.shell("curl -s -X POST 'http://127.0.0.1:\(port)/_fixture/fault?mode=500' >/dev/null")
+        t.waitFor(text: "HTTP 500: injected failure")
+        try t.keys("Escape")
+        t.waitFor(text: "1–3 of 3")
+        try Tmux.shell("curl -s -X POST 'http://127.0.0.1:\(port)/_fixture/fault?mode=none' >/dev/null")
+        t.waitFor("recovery", seconds: 20) { $0.contains("Jaeger v3 · polled") }
+        try t.keys("q")
+        t.waitFor(text: "SPANSCOPE-EXIT=0")
+    }
+}
