@@ -79,4 +79,17 @@ import Testing
         try t.keys("q")
         t.waitFor(text: "SPANSCOPE-EXIT=0")
     }
+
+    @Test func traceFlagOpensOneTraceDirectly() throws {
+        try #require(Tmux.available, "tmux and the built spanscope binary are needed (.ci/run installs tmux)")
+        let (port, stop) = try ShowJaegerEndToEndTests().startServer("--api legacy")
+        defer { stop() }
+        let t = Tmux()
+        try t.start("\(Tmux.quote(Tmux.binary)) --jaeger http://127.0.0.1:\(port) --trace 11")
+        let screen = t.waitFor(text: "example-operation-4")
+        #expect(screen.contains("Trace 000000000000… example-operation-2"))
+        t.waitFor(text: "Jaeger legacy")
+        try t.keys("q")
+        t.waitFor(text: "SPANSCOPE-EXIT=0")
+    }
 }

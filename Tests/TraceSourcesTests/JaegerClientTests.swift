@@ -81,6 +81,23 @@ import TraceModel
         }
     }
 
+    /// The same trace served as v3 (from its OTLP form) and as legacy (Jaeger's own
+    /// recorded response) decodes to the same spans.
+    @Test func v3AndRecordedLegacyResponsesDecodeTheSame() async throws {
+        for (otlp, jaeger) in [("jaeger-query-api/otlp2jaeger-in.json", "jaeger-query-api/otlp2jaeger-out.json"),
+                               ("jaeger-ui/utils_fixtures_otlp2jaeger-multi-in-combined.json", "jaeger-ui/utils_fixtures_oltp2jaeger-multi-out.json")] {
+            let server = try JaegerFixtureServer(traces: [otlp, jaeger])
+            let client = JaegerClient(baseURL: server.url)
+            let ids = Set(try FileLoader.load(path: Fixture.path(otlp)).spans.map(\.traceID))
+            #expect(!ids.isEmpty)
+            for id in ids {
+                let v3 = try await client.trace(id, api: .v3)
+                let legacy = try await client.trace(id, api: .legacy)
+                try JaegerDecoderTests().expectSameTraces(v3, legacy)
+            }
+        }
+    }
+
     @Test func noMatchIsAnEmptyResultNotAFailure() async throws {
         let server = try JaegerFixtureServer()
         let client = JaegerClient(baseURL: server.url)

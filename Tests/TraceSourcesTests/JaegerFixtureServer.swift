@@ -11,10 +11,9 @@ final class JaegerFixtureServer: @unchecked Sendable {
     let port: Int
     var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
-    init(_ arguments: [String] = []) throws {
+    init(_ arguments: [String] = [], traces: [String] = ["jaeger-storage-integration"]) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Fixture.path("tools/jaeger_fixture_server.py"),
-                             Fixture.path("jaeger-storage-integration")] + arguments
+        process.arguments = ["python3", Fixture.path("tools/jaeger_fixture_server.py")] + traces.map(Fixture.path) + arguments
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice

@@ -66,7 +66,9 @@ class Span:
         return all(found.get(k) == text(v) for k, v in tags.items())
 
 
-def load(paths):
+def load(paths, recorded):
+    """OTLP documents become the searchable traces; Jaeger-model documents (real legacy
+    API responses, {"data": [trace…]}) are kept to be served verbatim for their id."""
     traces = {}
     files = []
     for p in paths:
@@ -80,6 +82,10 @@ def load(paths):
         docs = [json.loads(content)] if content.lstrip().startswith("{\n") or "\n" not in content.strip() \
             else [json.loads(line) for line in content.splitlines() if line.strip()]
         for doc in docs:
+            if isinstance(doc.get("data"), list):
+                for trace in doc["data"]:
+                    recorded[trace["traceID"].lower().rjust(32, "0")] = trace
+                continue
             for rs in doc.get("resourceSpans", []):
                 for ss in rs.get("scopeSpans", []) + rs.get("instrumentationLibrarySpans", []):
                     scope = ss.get("scope", ss.get("instrumentationLibrary", {}))
@@ -308,6 +314,8 @@ class Handler(BaseHTTPRequestHandler):
         m = re.match(r"^/api/traces/([0-9a-fA-F]{1,32})$", path)
         if m:
             tid = m.group(1).lower().rjust(32, "0")
+            if tid in self.server.recorded:
+                return self.send_json(200, env([self.server.recorded[tid]]))
             if tid not in traces:
                 return self.send_json(404, env(None, [{"code": 404, "msg": "trace not found"}]))
             return self.send_json(200, env([jaeger_trace(tid, traces[tid])]))
@@ -354,7 +362,8 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     server = ThreadingHTTPServer(("127.0.0.1", cfg.port), Handler)
     server.daemon_threads = True
-    server.cfg, server.traces = cfg, load(cfg.paths)
+    server.recorded = {}
+    server.cfg, server.traces = cfg, load(cfg.paths, server.recorded)
     parent = os.getppid()
 
     def exit_with_parent():
