@@ -3,14 +3,15 @@ import TraceModel
 /// The Jaeger search panel's fields, as text the user edits.
 public struct SearchForm: Equatable, Sendable {
     public enum Field: Int, CaseIterable, Sendable {
-        case service, operation, tags, lookback, minDuration, maxDuration, limit
+        case service, operation, tags, lookback, start, end, minDuration, maxDuration, limit
 
         public var label: String {
-            ["Service", "Operation", "Tags", "Lookback", "Min duration", "Max duration", "Limit"][rawValue]
+            ["Service", "Operation", "Tags", "Lookback", "Start", "End", "Min duration", "Max duration", "Limit"][rawValue]
         }
 
         public var hint: String {
-            ["required", "any", "http.status_code=500 error=true", "15m, 1h, 6h, 2d", "e.g. 120ms", "e.g. 1.5s", "results"][rawValue]
+            ["required", "any", "http.status_code=500 error=true", "15m, 1h, 6h, 2d", "custom window: 2026-11-25 09:00 (UTC)",
+             "empty: now", "e.g. 120ms", "e.g. 1.5s", "results"][rawValue]
         }
     }
 
@@ -19,7 +20,7 @@ public struct SearchForm: Equatable, Sendable {
     public var error: String?
 
     public init(service: String = "", lookback: String = "1h", limit: String = "20") {
-        values = [service, "", "", lookback, "", "", limit]
+        values = [service, "", "", lookback, "", "", "", "", limit]
     }
 
     public subscript(field: Field) -> String {
@@ -33,6 +34,8 @@ public struct SearchForm: Equatable, Sendable {
         public var operation: String?
         public var tags: [String: String]
         public var lookback: Int64
+        /// A fixed window (epoch ns) instead of the sliding lookback, when a start is given.
+        public var window: ClosedRange<Int64>?
         public var minDuration: Int64?
         public var maxDuration: Int64?
         public var limit: Int
@@ -51,6 +54,23 @@ public struct SearchForm: Equatable, Sendable {
         guard let lookback = DurationFormat.parse(self[.lookback]), lookback > 0 else {
             return .failure(SearchFormError(field: .lookback, message: "lookback is a duration like 1h"))
         }
+        var window: ClosedRange<Int64>?
+        let startText = self[.start].trimmed, endText = self[.end].trimmed
+        if !startText.isEmpty || !endText.isEmpty {
+            guard !startText.isEmpty else { return .failure(SearchFormError(field: .start, message: "an end needs a start")) }
+            guard let start = Self.time(startText) else {
+                return .failure(SearchFormError(field: .start, message: "start is a time like 2026-11-25 09:00 or RFC 3339"))
+            }
+            var end = Int64.max
+            if !endText.isEmpty {
+                guard let e = Self.time(endText) else {
+                    return .failure(SearchFormError(field: .end, message: "end is a time like 2026-11-25 10:00 or RFC 3339"))
+                }
+                end = e
+            }
+            guard start < end else { return .failure(SearchFormError(field: .end, message: "end is before start")) }
+            window = start...end
+        }
         func duration(_ f: Field) -> Result<Int64?, SearchFormError> {
             let t = self[f].trimmed
             if t.isEmpty { return .success(nil) }
@@ -67,8 +87,16 @@ public struct SearchForm: Equatable, Sendable {
             return .failure(SearchFormError(field: .limit, message: "limit is a number from 1 to 1500"))
         }
         let op = self[.operation].trimmed
-        return .success(Search(service: service, operation: op.isEmpty ? nil : op, tags: tags, lookback: lookback,
+        return .success(Search(service: service, operation: op.isEmpty ? nil : op, tags: tags, lookback: lookback, window: window,
                                minDuration: minD, maxDuration: maxD, limit: limit))
+    }
+
+    /// RFC 3339, or the shorter `2026-11-25 09:00` (UTC) people type.
+    static func time(_ text: String) -> Int64? {
+        if let t = RFC3339.parse(text) { return t }
+        if text.count == 16 { return RFC3339.parse(text + ":00") }
+        if text.count == 10 { return RFC3339.parse(text + "T00:00:00Z") }
+        return nil
     }
 }
 

@@ -8,12 +8,15 @@ public struct LiveSearch: Sendable, Equatable {
     public var operation: String?
     public var attributes: [String: String]
     public var lookback: Int64
+    /// A fixed window instead of the sliding lookback (its upper bound may be open: now).
+    public var window: ClosedRange<Int64>?
     public var minDuration: Int64?
     public var maxDuration: Int64?
     public var limit: Int
 
     public init(service: String, operation: String? = nil, attributes: [String: String] = [:], lookback: Int64,
-                minDuration: Int64? = nil, maxDuration: Int64? = nil, limit: Int = 20) {
+                window: ClosedRange<Int64>? = nil, minDuration: Int64? = nil, maxDuration: Int64? = nil, limit: Int = 20) {
+        self.window = window
         self.service = service
         self.operation = operation
         self.attributes = attributes
@@ -24,7 +27,8 @@ public struct LiveSearch: Sendable, Equatable {
     }
 
     func query(endingAt end: Int64) -> JaegerQuery {
-        JaegerQuery(service: service, operation: operation, attributes: attributes, start: end - lookback, end: end,
+        let range = window.map { $0.lowerBound...min($0.upperBound, end) } ?? (end - lookback)...end
+        return JaegerQuery(service: service, operation: operation, attributes: attributes, start: range.lowerBound, end: range.upperBound,
                     minDuration: minDuration, maxDuration: maxDuration, limit: limit)
     }
 }

@@ -68,7 +68,7 @@ struct ExplorerSession {
                     case .copy(let text): screen.copyToClipboard(text)
                     case .search(let s):
                         poller?.setSearch(LiveSearch(service: s.service, operation: s.operation, attributes: s.tags, lookback: s.lookback,
-                                                     minDuration: s.minDuration, maxDuration: s.maxDuration, limit: s.limit))
+                                                     window: s.window, minDuration: s.minDuration, maxDuration: s.maxDuration, limit: s.limit))
                     case .setPaused(let paused): poller?.setPaused(paused)
                     }
                 }

@@ -20,7 +20,7 @@ import TraceModel
         var s = jaegerState()
         s.press(.down)
         let effects = s.update(.key(.enter))
-        #expect(effects == [.search(SearchForm.Search(service: "orders", operation: nil, tags: [:], lookback: 3_600_000_000_000,
+        #expect(effects == [.search(SearchForm.Search(service: "orders", operation: nil, tags: [:], lookback: 3_600_000_000_000, window: nil,
                                                       minDuration: nil, maxDuration: nil, limit: 20))])
         #expect(s.screen == .traces && s.traces.service == "orders")
     }
@@ -40,14 +40,14 @@ import TraceModel
         #expect(s.searchForm?.focus == .lookback)
         s.press(.backspace)
         s.type("d")
-        s.press(.down)
+        s.press(.down, .down, .down)
         s.type("120ms")
         s.press(.down)
         s.type("1.5s")
         let effects = s.update(.key(.enter))
         #expect(effects == [.search(SearchForm.Search(service: "frontend", operation: "GET /api",
                                                       tags: ["http.status_code": "500", "error": "true"],
-                                                      lookback: 2 * 86_400_000_000_000, minDuration: 120_000_000,
+                                                      lookback: 2 * 86_400_000_000_000, window: nil, minDuration: 120_000_000,
                                                       maxDuration: 1_500_000_000, limit: 20))])
         #expect(s.searchForm == nil)
         s.press(.char("f"))
@@ -66,6 +66,21 @@ import TraceModel
         form[.limit] = "0"
         #expect(form.validated() == .failure(SearchFormError(field: .limit, message: "limit is a number from 1 to 1500")))
         #expect(SearchForm().validated() == .failure(SearchFormError(field: .service, message: "a service is required")))
+    }
+
+    @Test func customWindowInsteadOfLookback() {
+        var form = SearchForm(service: "x")
+        form[.start] = "2026-11-25 09:00"
+        form[.end] = "2026-11-25T10:30:00Z"
+        guard case .success(let search) = form.validated() else { Issue.record("not valid"); return }
+        #expect(search.window == RFC3339.parse("2026-11-25T09:00:00Z")!...RFC3339.parse("2026-11-25T10:30:00Z")!)
+        form[.end] = ""
+        guard case .success(let open) = form.validated() else { Issue.record("not valid"); return }
+        #expect(open.window?.upperBound == .max, "no end: up to now")
+        form[.end] = "2026-11-25 08:00"
+        #expect(form.validated() == .failure(SearchFormError(field: .end, message: "end is before start")))
+        form[.start] = "yesterday"
+        #expect(form.validated() == .failure(SearchFormError(field: .start, message: "start is a time like 2026-11-25 09:00 or RFC 3339")))
     }
 
     @Test func tabCompletesServiceNamesAndEscCancels() {

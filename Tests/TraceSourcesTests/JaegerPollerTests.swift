@@ -40,4 +40,17 @@ import TraceModel
         poller.setPaused(false)
         #expect(c.wait { !c.spans.isEmpty })
     }
+
+    @Test func fixedWindowSearchesThatWindowOnly() async throws {
+        let server = try JaegerFixtureServer()
+        let c = Collector()
+        let poller = JaegerPoller(client: JaegerClient(baseURL: server.url), api: .v3, inbox: c.inbox, intervalSeconds: 0.1)
+        let start = RFC3339.parse("2017-01-26T00:00:00Z")!, end = RFC3339.parse("2017-01-26T00:10:00Z")!
+        poller.setSearch(LiveSearch(service: "query05-service", lookback: 1, window: start...end))
+        poller.start()
+        defer { poller.stop() }
+        #expect(c.wait { !c.spans.isEmpty })
+        #expect(Set(c.spans.map(\.traceID)).count == 1)
+        #expect(c.spans.allSatisfy { $0.serviceName == "query05-service" })
+    }
 }

@@ -18,10 +18,11 @@ public enum RFC3339 {
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2)).\(pad(nanos, 9))Z"
     }
 
-    /// Parses `2017-01-26T15:46:31.639875Z` or with a `±hh:mm` offset.
+    /// Parses `2017-01-26T15:46:31.639875Z` or with a `±hh:mm` offset; a space may stand
+    /// for the `T`, and a time without a zone is taken as UTC.
     public static func parse(_ text: String) -> Int64? {
         let b = Array(text.utf8)
-        guard b.count >= 20, b[4] == 45, b[7] == 45, b[10] == 84 || b[10] == 116, b[13] == 58, b[16] == 58 else { return nil }
+        guard b.count >= 19, b[4] == 45, b[7] == 45, b[10] == 84 || b[10] == 116 || b[10] == 32, b[13] == 58, b[16] == 58 else { return nil }
         func num(_ r: Range<Int>) -> Int64? { Int64(String(decoding: b[r], as: UTF8.self)) }
         guard let y = num(0..<4), let mo = num(5..<7), let d = num(8..<10), let h = num(11..<13), let mi = num(14..<16),
               let s = num(17..<19), (1...12).contains(mo), (1...31).contains(d) else { return nil }
@@ -38,7 +39,9 @@ public enum RFC3339 {
             for _ in digits..<9 where digits < 9 { nanos *= 10 }
         }
         var offset: Int64 = 0
-        if i < b.count, b[i] == 90 || b[i] == 122 {
+        if i == b.count {
+            // No zone: UTC.
+        } else if i < b.count, b[i] == 90 || b[i] == 122 {
             i += 1
         } else if i + 6 == b.count, b[i] == 43 || b[i] == 45, let oh = num(i + 1..<i + 3), let om = num(i + 4..<i + 6) {
             offset = (oh * 60 + om) * 60 * (b[i] == 45 ? -1 : 1)
