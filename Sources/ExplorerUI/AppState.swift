@@ -15,6 +15,8 @@ public enum Msg: Sendable {
     case tick(milliseconds: Int64)
     /// The services a remote backend knows (Jaeger), loaded or not.
     case remoteServices([String])
+    /// Trace list rows from the backend for traces not fetched yet (Jaeger summaries).
+    case remoteSummaries([TraceSummary])
 }
 
 /// What `update` asks the outside world to do.
@@ -26,6 +28,8 @@ public enum Effect: Equatable, Sendable {
     case search(SearchForm.Search)
     /// Live updates paused or resumed: a polling source stops or restarts polling.
     case setPaused(Bool)
+    /// Fetch one whole trace from the backend (its row came from a summary).
+    case fetchTrace(TraceID)
 }
 
 /// A scrollable list position.
@@ -121,6 +125,8 @@ public struct AppState: Sendable {
     /// Set for a source that can search (Jaeger): enables the search form.
     public var canSearch = false
     public var remoteServices: [String] = []
+    /// Rows of traces the backend summarised but whose spans are not loaded.
+    public var remoteSummaries: [TraceID: TraceSummary] = [:]
     public var searchForm: SearchForm?
     /// Effects queued by helpers while a key is handled.
     var pendingEffects: [Effect] = []

@@ -36,6 +36,10 @@ extension AppState {
             decodeIssueCount += 1
             lastDecodeIssue = issue
             needsRender = true
+        case .remoteSummaries(let rows):
+            for row in rows { remoteSummaries[row.traceID] = row }
+            needsRender = true
+            forceRefresh()
         case .remoteServices(let names):
             if names != remoteServices {
                 remoteServices = names
@@ -187,7 +191,15 @@ extension AppState {
             openTraces(service: name)
         case .traces:
             guard traces.position.cursor < traces.rows.count else { return }
-            openTrace(traces.rows[traces.position.cursor].traceID)
+            let id = traces.rows[traces.position.cursor].traceID
+            if store.trace(id) == nil && remoteSummaries[id] != nil {
+                // Only a summary so far: fetch the trace and open it when it arrives.
+                pendingTraceToOpen = id
+                message = "fetching trace \(id.hex.prefix(12))…"
+                pendingEffects.append(.fetchTrace(id))
+                return
+            }
+            openTrace(id)
         case .waterfall:
             if waterfall?.focus == .waterfall { waterfall?.focus = .detail }
         }
@@ -494,7 +506,18 @@ extension AppState {
         var filter = query.filter
         filter.service = filter.service ?? traces.service
         filter.errorsOnly = filter.errorsOnly || traces.errorsOnly
-        traces.rows = store.traceSummaries(filter).filter(query.matchesText)
+        var rows = store.traceSummaries(filter)
+        // Summary-only rows (not fetched yet) come from the backend's search of this service.
+        let extra = remoteSummaries.values.filter { row in
+            store.trace(row.traceID) == nil && (traces.service == nil || row.rootService == traces.service || traces.service == lastSearchForm[.service])
+                && (!filter.errorsOnly || row.errorCount > 0)
+                && filter.minDuration.map { row.duration >= $0 } ?? true && filter.maxDuration.map { row.duration <= $0 } ?? true
+        }
+        if !extra.isEmpty {
+            rows += extra
+            rows.sort { $0.startTime != $1.startTime ? $0.startTime > $1.startTime : $0.traceID < $1.traceID }
+        }
+        traces.rows = rows.filter(query.matchesText)
         for row in traces.rows { _ = paletteSlot(for: row.rootService) }
         guard let selected, let i = traces.rows.firstIndex(where: { $0.traceID == selected }) else { return }
         // Keep the selected trace selected, and on the same screen line unless the

@@ -11,6 +11,19 @@ public struct TraceSummary: Hashable, Sendable {
     public var errorCount: Int
     public var serviceCount: Int
 
+    public init(traceID: TraceID, rootService: String, rootName: String, hasRoot: Bool, startTime: Int64, duration: Int64,
+                spanCount: Int, errorCount: Int, serviceCount: Int) {
+        self.traceID = traceID
+        self.rootService = rootService
+        self.rootName = rootName
+        self.hasRoot = hasRoot
+        self.startTime = startTime
+        self.duration = duration
+        self.spanCount = spanCount
+        self.errorCount = errorCount
+        self.serviceCount = serviceCount
+    }
+
     public init(trace: Trace) {
         let root = trace.rootSpan
         traceID = trace.id

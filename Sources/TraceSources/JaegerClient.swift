@@ -177,15 +177,7 @@ public final class JaegerClient: Sendable {
     /// Spans of every trace matching the query (an empty result is not an error).
     public func search(_ q: JaegerQuery, api: JaegerAPI) async throws -> [Span] {
         if api == .v3 {
-            var params: [(String, String)] = [("query.serviceName", q.service),
-                                              ("query.startTimeMin", RFC3339.format(q.start)),
-                                              ("query.startTimeMax", RFC3339.format(q.end)),
-                                              ("query.searchDepth", String(q.limit))]
-            if let op = q.operation, !op.isEmpty { params.append(("query.operationName", op)) }
-            if let d = q.minDuration { params.append(("query.durationMin", "\(d)ns")) }
-            if let d = q.maxDuration { params.append(("query.durationMax", "\(d)ns")) }
-            if !q.attributes.isEmpty { params.append(("query.attributes", Self.jsonObject(q.attributes))) }
-            let r = try await get("/api/v3/traces", params)
+            let r = try await get("/api/v3/traces", v3SearchParameters(q))
             if r.status == 404, (try? json(r))?["error"] != nil { return [] }
             guard r.status == 200 else { throw failure(r) }
             return try decodeOTLP(r)
@@ -199,6 +191,42 @@ public final class JaegerClient: Sendable {
         let r = try await get("/api/traces", params)
         guard r.status == 200 else { throw failure(r) }
         return try decodeJaeger(r)
+    }
+
+    /// Cheap rows from `/api/v3/trace-summaries`, or nil when the server has no such
+    /// endpoint (a plain-text 404, as Go's router answers; "no traces" is a JSON 404).
+    public func searchSummaries(_ q: JaegerQuery) async throws -> [TraceSummary]? {
+        let r = try await get("/api/v3/trace-summaries", v3SearchParameters(q))
+        if r.status == 404 {
+            guard let body = try? json(r), body["error"] != nil else { return nil }
+            return []
+        }
+        guard r.status == 200 else { throw failure(r) }
+        guard let rows = try json(r)["summaries"]?.array else { throw JaegerError.badResponse("no summaries array") }
+        return rows.compactMap { row in
+            guard let id = row["traceId"]?.string.flatMap(TraceID.init) else { return nil }
+            let start = (row["minStartTimeUnixNano"] ?? .null).int64 ?? 0
+            let end = (row["maxEndTimeUnixNano"] ?? .null).int64 ?? start
+            return TraceSummary(traceID: id, rootService: row["rootServiceName"]?.string ?? "",
+                                rootName: row["rootOperationName"]?.string ?? "",
+                                hasRoot: ((row["orphanSpanCount"] ?? .null).int64 ?? 0) == 0 || row["rootOperationName"]?.string != nil,
+                                startTime: start, duration: max(0, end - start),
+                                spanCount: Int((row["spanCount"] ?? .null).int64 ?? 0),
+                                errorCount: Int((row["errorSpanCount"] ?? .null).int64 ?? 0),
+                                serviceCount: row["services"]?.array?.count ?? 1)
+        }
+    }
+
+    private func v3SearchParameters(_ q: JaegerQuery) -> [(String, String)] {
+        var params: [(String, String)] = [("query.serviceName", q.service),
+                                          ("query.startTimeMin", RFC3339.format(q.start)),
+                                          ("query.startTimeMax", RFC3339.format(q.end)),
+                                          ("query.searchDepth", String(q.limit))]
+        if let op = q.operation, !op.isEmpty { params.append(("query.operationName", op)) }
+        if let d = q.minDuration { params.append(("query.durationMin", "\(d)ns")) }
+        if let d = q.maxDuration { params.append(("query.durationMax", "\(d)ns")) }
+        if !q.attributes.isEmpty { params.append(("query.attributes", Self.jsonObject(q.attributes))) }
+        return params
     }
 
     /// One whole trace.

@@ -91,6 +91,8 @@ public final class JaegerPoller: Sendable {
         var api = fixedAPI
         var backoff = 1.0
         var lastServices = Date.distantPast
+        // Whether the server has /api/v3/trace-summaries; nil until first asked.
+        var hasSummaries: Bool?
         while !control.withLock({ $0.stopped }) {
             let (search, wanted, paused, generation) = control.withLock { c in
                 defer { c.wanted.removeAll() }
@@ -112,8 +114,18 @@ public final class JaegerPoller: Sendable {
                     }
                 }
                 if let search, !paused {
-                    let spans = try await client.search(search.query(endingAt: Self.nowNanos()), api: resolved)
-                    if !spans.isEmpty { inbox.post(.spans(spans)) }
+                    let query = search.query(endingAt: Self.nowNanos())
+                    var rows: [TraceSummary]?
+                    if resolved == .v3 && hasSummaries != false {
+                        rows = try await client.searchSummaries(query)
+                        hasSummaries = rows != nil
+                    }
+                    if let rows {
+                        inbox.post(.summaries(rows))
+                    } else {
+                        let spans = try await client.search(query, api: resolved)
+                        if !spans.isEmpty { inbox.post(.spans(spans)) }
+                    }
                 }
                 let ms = Int(Date().timeIntervalSince(started) * 1000)
                 var clock = time(nil)

@@ -7,4 +7,6 @@ public enum SourceEvent: Sendable {
     case decodeIssue(DecodeIssue)
     /// The services a remote backend knows, whether or not spans of them are loaded.
     case services([String])
+    /// Trace list rows for traces whose spans are not fetched yet (Jaeger trace summaries).
+    case summaries([TraceSummary])
 }

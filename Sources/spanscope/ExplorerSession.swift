@@ -47,6 +47,7 @@ struct ExplorerSession {
                 case .health(let h): state.update(.health(h))
                 case .decodeIssue(let i): state.update(.decodeIssue(i))
                 case .services(let names): state.update(.remoteServices(names))
+                case .summaries(let rows): state.update(.remoteSummaries(rows))
                 }
             }
             if !spans.isEmpty { state.update(.spans(spans)) }
@@ -70,6 +71,7 @@ struct ExplorerSession {
                         poller?.setSearch(LiveSearch(service: s.service, operation: s.operation, attributes: s.tags, lookback: s.lookback,
                                                      window: s.window, minDuration: s.minDuration, maxDuration: s.maxDuration, limit: s.limit))
                     case .setPaused(let paused): poller?.setPaused(paused)
+                    case .fetchTrace(let id): poller?.fetchTrace(id)
                     }
                 }
             }

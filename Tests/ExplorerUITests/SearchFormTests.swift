@@ -113,4 +113,21 @@ import TraceModel
         s.type("GET")
         expectGolden(render(s), "search-form-120x32")
     }
+
+    @Test func summaryRowsFetchTheirTraceOnEnter() {
+        var s = jaegerState()
+        s.press(.char("f"))
+        _ = s.update(.key(.enter))
+        let id = TraceID("abc")!
+        s.update(.remoteSummaries([TraceSummary(traceID: id, rootService: "frontend", rootName: "GET /", hasRoot: true,
+                                                startTime: 5_000, duration: 2_000, spanCount: 7, errorCount: 1, serviceCount: 2)]))
+        #expect(s.traces.rows.map(\.traceID) == [id])
+        #expect(s.traces.rows[0].spanCount == 7)
+        #expect(s.update(.key(.enter)) == [.fetchTrace(id)])
+        #expect(s.screen == .traces)
+        s.update(.spans([span("abc", "1", name: "GET /", service: "frontend", start: 5_000, end: 7_000)]))
+        s.update(.tick(milliseconds: 1))
+        #expect(s.screen == .waterfall)
+        #expect(s.waterfall?.traceID == id)
+    }
 }

@@ -98,6 +98,23 @@ import TraceModel
         }
     }
 
+    @Test func traceSummariesWhenTheServerHasThem() async throws {
+        let q = JaegerQuery(service: "query22-service", start: RFC3339.parse("2017-01-26T15:46:31Z")!,
+                            end: RFC3339.parse("2017-01-26T17:46:31Z")!, limit: 10)
+        let with = try JaegerFixtureServer(["--summaries"])
+        let client = JaegerClient(baseURL: with.url)
+        let rows = try #require(try await client.searchSummaries(q))
+        #expect(Set(rows.map(\.traceID)) == Set(["221", "222", "223"].map { TraceID($0)! }))
+        let row = try #require(rows.first)
+        #expect(row.rootService == "query22-service" && row.rootName == "query22-operation")
+        #expect(row.spanCount == 1 && row.errorCount == 0 && row.duration == 100_000)
+        var none = q
+        none.service = "nobody"
+        #expect(try await client.searchSummaries(none) == [], "no match is an empty list")
+        let without = try JaegerFixtureServer()
+        #expect(try await JaegerClient(baseURL: without.url).searchSummaries(q) == nil, "no endpoint: fall back to /api/v3/traces")
+    }
+
     @Test func noMatchIsAnEmptyResultNotAFailure() async throws {
         let server = try JaegerFixtureServer()
         let client = JaegerClient(baseURL: server.url)

@@ -53,4 +53,17 @@ import TraceModel
         #expect(Set(c.spans.map(\.traceID)).count == 1)
         #expect(c.spans.allSatisfy { $0.serviceName == "query05-service" })
     }
+
+    @Test func usesSummariesWhenTheServerHasThem() async throws {
+        let server = try JaegerFixtureServer(["--summaries"])
+        let c = Collector()
+        let poller = JaegerPoller(client: JaegerClient(baseURL: server.url), api: nil, inbox: c.inbox, intervalSeconds: 0.1)
+        poller.setSearch(LiveSearch(service: "query22-service", lookback: 5000 * 86_400_000_000_000))
+        poller.start()
+        defer { poller.stop() }
+        #expect(c.wait { c.summaries.count == 3 })
+        #expect(c.spans.isEmpty, "rows only; spans are fetched when a trace is opened")
+        poller.fetchTrace(c.summaries[0].traceID)
+        #expect(c.wait { c.spans.count == 1 })
+    }
 }

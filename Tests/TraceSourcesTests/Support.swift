@@ -34,6 +34,7 @@ final class Collector {
     var issues: [DecodeIssue] = []
     var health: [SourceHealth] = []
     var services: [String] = []
+    var summaries: [TraceSummary] = []
 
     func pump() {
         for event in inbox.drain() {
@@ -42,6 +43,7 @@ final class Collector {
             case .decodeIssue(let i): issues.append(i)
             case .health(let h): health.append(h)
             case .services(let names): services = names
+            case .summaries(let rows): summaries = rows
             }
         }
     }

@@ -280,7 +280,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(200, {"result": otlp_document(traces, [tid])})
         if path in ("/api/v3/traces", "/api/v3/trace-summaries"):
             if path.endswith("summaries") and not self.server.cfg.summaries:
-                return self.send_json(404, {"error": {"httpCode": 404, "message": "404 page not found"}})
+                # Go's ServeMux answers an unknown route in plain text, not JSON.
+                return self.send_plain(404, "404 page not found\n")
             get = lambda *names: next((q[n] for n in names if n in q), "")
             smin, smax = get("query.startTimeMin", "query.start_time_min"), get("query.startTimeMax", "query.start_time_max")
             if not smin or not smax:
