@@ -19,7 +19,8 @@ struct JaegerOptions: ParsableArguments {
     @Option(help: "Seconds before a request to Jaeger gives up.")
     var timeout: Double = 10
 
-    var isSet: Bool { jaeger != nil }
+    /// The URL given, or $SPANSCOPE_JAEGER_URL when no other source was named.
+    var isSet: Bool { jaeger != nil || ProcessInfo.processInfo.environment["SPANSCOPE_JAEGER_URL"] != nil }
 
     func validate() throws {
         if !["auto", "v3", "legacy"].contains(api) { throw ValidationError("--api takes v3, legacy or auto.") }
@@ -36,7 +37,8 @@ struct JaegerOptions: ParsableArguments {
     func client() -> JaegerClient {
         let env = ProcessInfo.processInfo.environment
         let auth = env["SPANSCOPE_JAEGER_AUTHORIZATION"] ?? env["SPANSCOPE_JAEGER_TOKEN"].map { "Bearer " + $0 }
-        return JaegerClient(baseURL: URL(string: jaeger ?? Self.defaultURL)!, authorization: auth, timeoutSeconds: timeout)
+        let url = URL(string: jaeger ?? Self.defaultURL) ?? URL(string: "http://localhost:16686")!
+        return JaegerClient(baseURL: url, authorization: auth, timeoutSeconds: timeout)
     }
 
     func resolveAPI(_ client: JaegerClient) async throws -> JaegerAPI {

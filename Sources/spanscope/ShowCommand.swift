@@ -42,8 +42,8 @@ struct ShowCommand: ParsableCommand {
 
     func validate() throws {
         if source.file == nil && !jaegerOptions.isSet { throw ValidationError("Missing --file PATH or --jaeger URL.") }
-        if source.file != nil && jaegerOptions.isSet { throw ValidationError("Use either --file or --jaeger, not both.") }
-        if jaegerOptions.isSet && traceID == nil && service == nil {
+        if source.file != nil && jaegerOptions.jaeger != nil { throw ValidationError("Use either --file or --jaeger, not both.") }
+        if source.file == nil && jaegerOptions.isSet && traceID == nil && service == nil {
             throw ValidationError("Searching Jaeger needs --service (or give a trace id).")
         }
         if DurationFormat.parse(lookback) == nil { throw ValidationError("--lookback takes a duration like 15m, 1h or 2d.") }
@@ -56,8 +56,8 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         var store = TraceStore(maxSpans: source.maxSpans)
         let path: String
-        if jaegerOptions.isSet {
-            path = jaegerOptions.jaeger!
+        if source.file == nil {
+            path = jaegerOptions.jaeger ?? JaegerOptions.defaultURL
             store.add(try fetchFromJaeger())
         } else {
             path = source.file!

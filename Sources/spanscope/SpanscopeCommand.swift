@@ -44,7 +44,7 @@ struct SpanscopeCommand: ParsableCommand {
     var trace: String?
 
     func validate() throws {
-        if [demo, source.file != nil, jaegerOptions.isSet].filter({ $0 }).count > 1 {
+        if [demo, source.file != nil, jaegerOptions.jaeger != nil].filter({ $0 }).count > 1 {
             throw ValidationError("Use one source: --file, --demo or --jaeger.")
         }
         if DurationFormat.parse(poll).map({ $0 < 100_000_000 }) ?? true {
@@ -66,7 +66,7 @@ struct SpanscopeCommand: ParsableCommand {
         let stop: () -> Void
         let name: String
         var poller: JaegerPoller?
-        if jaegerOptions.isSet {
+        if jaegerOptions.isSet && !demo && source.file == nil {
             let client = jaegerOptions.client()
             let p = JaegerPoller(client: client, api: JaegerAPI(rawValue: jaegerOptions.api), inbox: inbox,
                                  intervalSeconds: Double(DurationFormat.parse(poll)!) / 1e9)

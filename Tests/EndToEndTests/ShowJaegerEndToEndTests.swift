@@ -32,6 +32,8 @@ import Testing
         let list = try Tmux.shell("\(bin) show --jaeger http://127.0.0.1:\(port) --service query22-service --lookback 5000d")
         #expect(list.contains("3 traces"))
         #expect(list.contains("00000000000000000000000000000221 query22-service"))
+        let fromEnvironment = try Tmux.shell("SPANSCOPE_JAEGER_URL=http://127.0.0.1:\(port) \(bin) show 11")
+        #expect(fromEnvironment.contains("example-operation-2"))
         let missing = (try? Tmux.shell("\(bin) show --jaeger http://127.0.0.1:\(port) ff 2>&1; echo rc=$?")) ?? ""
         #expect(missing.contains("trace 000000000000000000000000000000ff not found") && missing.contains("rc=1"))
     }
