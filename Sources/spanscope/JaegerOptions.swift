@@ -7,9 +7,10 @@ import TraceSources
 /// Options for reading from a Jaeger query service.
 struct JaegerOptions: ParsableArguments {
     @Option(help: ArgumentHelp("""
-        A Jaeger query service (default http://localhost:16686, or $SPANSCOPE_JAEGER_URL), with its \
-        base path if behind a proxy. Credentials come only from $SPANSCOPE_JAEGER_TOKEN (bearer) or \
-        $SPANSCOPE_JAEGER_AUTHORIZATION (a whole header value, e.g. "Basic …").
+        A Jaeger query service, e.g. http://localhost:16686, with its base path if behind a \
+        proxy; with no source named, $SPANSCOPE_JAEGER_URL. Credentials come only from \
+        $SPANSCOPE_JAEGER_TOKEN (bearer) or $SPANSCOPE_JAEGER_AUTHORIZATION (a whole header \
+        value, e.g. "Basic …").
         """, valueName: "url"))
     var jaeger: String?
 

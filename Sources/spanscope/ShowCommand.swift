@@ -12,12 +12,13 @@ struct ShowCommand: ParsableCommand {
         commandName: "show",
         abstract: "Print a trace's waterfall, or the list of traces, as text.",
         discussion: """
-            With a TRACE_ID (full, or a unique prefix): the span tree with service, span name,
-            start offset, duration, a proportional bar and error marks (✗). Spans whose parent
-            never arrived are listed under a "missing parent" line.
-            Without one: every trace, newest first — id, root service, root span, start (UTC),
-            duration, span and error counts. Colour only when standard output is a terminal
-            and NO_COLOR is unset.
+            With a TRACE_ID (full, or a unique prefix): the span tree with service,
+            name, start offset, duration, a proportional bar and error marks (✗);
+            spans whose parent never arrived sit under a "missing parent" line.
+            Without one: every trace, newest first (id, root service and span,
+            start in UTC, duration, spans, errors). From Jaeger, a trace id or
+            --service with --lookback and --limit. Colour only on a terminal
+            without NO_COLOR.
             """
     )
 

@@ -10,16 +10,16 @@ struct SpanscopeCommand: ParsableCommand {
         commandName: "spanscope",
         abstract: "A terminal explorer for distributed traces.",
         discussion: """
-            Opens an interactive explorer on a source of spans:
-              --file PATH   an OTLP JSON file (JSON Lines as OpenTelemetry's file exporters
-                            write, or one pretty-printed document); followed while it grows.
-                            `--file -` reads standard input.
-              --demo        a built-in generator of realistic traffic (no setup).
-              --jaeger URL  a Jaeger query service (API v3 or legacy): its services, a search
-                            form (f), and live re-polling of the current search.
+            Sources (one of):
+              --file PATH   OTLP JSON: JSON Lines as OpenTelemetry's file exporters
+                            write, or one document; Jaeger JSON too. Followed
+                            while it grows; `--file -` reads standard input.
+              --demo        built-in realistic traffic, no setup.
+              --jaeger URL  a Jaeger query service (API v3 or legacy): its
+                            services, a search form (f), live re-polling.
 
-            Views: services → traces → waterfall + span detail. Press ? inside for every key.
-            `spanscope show` prints traces as text, for pipes and CI logs.
+            Views: services → traces → waterfall + span detail; ? lists keys.
+            `spanscope show` prints traces as text for pipes and CI logs.
             """,
         subcommands: [ShowCommand.self]
     )
