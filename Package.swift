@@ -14,17 +14,19 @@ let package = Package(
         // No pkgConfig: ncursesw's pkg-config flags make SwiftPM warn on every build.
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
         .target(name: "TraceModel"),
+        .target(name: "TraceInsights", dependencies: ["TraceModel"]),
         .target(name: "TraceSources", dependencies: ["TraceModel"]),
         .target(name: "ExplorerUI", dependencies: ["TraceModel"]),
         .target(name: "TerminalBackend", dependencies: ["ExplorerUI", "CNcursesw"]),
         .executableTarget(
             name: "spanscope",
             dependencies: [
-                "TraceModel", "TraceSources", "ExplorerUI", "TerminalBackend",
+                "TraceModel", "TraceInsights", "TraceSources", "ExplorerUI", "TerminalBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
+        .testTarget(name: "TraceInsightsTests", dependencies: ["TraceInsights", "TraceModel", "TraceSources"], exclude: ["Golden"]),
         .testTarget(name: "TraceSourcesTests", dependencies: ["TraceSources", "TraceModel"]),
         .testTarget(name: "ExplorerUITests", dependencies: ["ExplorerUI", "TraceModel", "TraceSources"], exclude: ["Golden"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TraceModel"]),

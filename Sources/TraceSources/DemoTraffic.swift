@@ -101,7 +101,7 @@ private struct Builder {
         let net = ms(0.2, 0.8)
         let client = span("\(method)", "api-gateway", parent: parent, kind: .client, start: start, duration: budget + 2 * net,
                           attributes: Self.http(method, service, status: status, server: false),
-                          error: status >= 500 ? "upstream \(service) answered \(status)" : nil)
+                          error: status >= 400 ? "\(service) answered \(status)" : nil)
         let server = span("\(method) \(route)", service, parent: client, kind: .server, start: start + net, duration: budget,
                           attributes: Self.http(method, route, status: status, server: true),
                           error: status >= 500 ? "internal error" : nil)
@@ -197,7 +197,7 @@ private struct Builder {
                 b.span("POST", "payment", parent: charge, kind: .client, start: at, duration: each,
                        attributes: Self.http("POST", "api.card-processor.example", status: last ? (declined ? 402 : 200) : 504, server: false)
                         + [Attribute("http.request.resend_count", .int(Int64(attempt)))],
-                       error: last ? nil : "gateway timeout")
+                       error: !last ? "gateway timeout" : declined ? "payment required: card declined" : nil)
                 at += each + 300_000
             }
         }

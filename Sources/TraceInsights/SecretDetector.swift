@@ -1,0 +1,88 @@
+/// Recognises secrets and PII by key and by value. Used by the rules here, and meant
+/// for the explorer's redaction too.
+public enum SecretDetector {
+    /// The words of a key: `payment.card_number` → payment, card, number.
+    static func words(_ key: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        var previousLower = false
+        for c in key {
+            if c == "." || c == "_" || c == "-" || c == " " {
+                if !current.isEmpty { out.append(current) }
+                current = ""
+                previousLower = false
+            } else {
+                // camelCase splits too: apiKey → api, key.
+                if c.isUppercase && previousLower && !current.isEmpty { out.append(current); current = "" }
+                current.append(Character(c.lowercased()))
+                previousLower = c.isLowercase
+            }
+        }
+        if !current.isEmpty { out.append(current) }
+        return out
+    }
+
+    /// What kind of secret a key names, or nil.
+    public static func secretKey(_ key: String, config: InsightConfig = InsightConfig()) -> String? {
+        let w = words(key)
+        for pair in config.secretKeyPairs where w.count >= pair.count {
+            for i in 0...(w.count - pair.count) where Array(w[i..<i + pair.count]) == pair { return pair.joined(separator: " ") }
+        }
+        if let word = w.first(where: { config.secretKeyWords.contains($0) }) { return word }
+        return nil
+    }
+
+    /// What kind of secret or PII a value looks like, or nil.
+    public static func secretValue(_ value: String) -> String? {
+        let trimmed = value.trimmingWhitespace
+        if looksLikeCardNumber(trimmed) { return "card number" }
+        if looksLikeJWT(trimmed) { return "JWT" }
+        if trimmed.lowercased().hasPrefix("bearer "), trimmed.count > 20 { return "bearer token" }
+        if looksLikeAWSKey(trimmed) { return "AWS access key" }
+        if trimmed.hasPrefix("sk-"), trimmed.count >= 23, trimmed.dropFirst(3).allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+            return "API key"
+        }
+        if looksLikeEmail(trimmed) { return "e-mail address" }
+        return nil
+    }
+
+    /// 13–19 digits (spaces or dashes allowed between groups) passing the Luhn check.
+    static func looksLikeCardNumber(_ s: String) -> Bool {
+        guard s.count >= 13, s.count <= 23, s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == " " || $0 == "-") }) else { return false }
+        let digits = s.compactMap { $0.wholeNumberValue }
+        guard (13...19).contains(digits.count), Set(digits).count > 1 else { return false }
+        var sum = 0
+        for (i, d) in digits.reversed().enumerated() {
+            if i % 2 == 1 { let x = d * 2; sum += x > 9 ? x - 9 : x } else { sum += d }
+        }
+        return sum % 10 == 0
+    }
+
+    static func looksLikeJWT(_ s: String) -> Bool {
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 3 && s.hasPrefix("eyJ") && parts[1].hasPrefix("eyJ") && parts.allSatisfy { p in
+            p.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "=") }
+        }
+    }
+
+    static func looksLikeAWSKey(_ s: String) -> Bool {
+        (s.hasPrefix("AKIA") || s.hasPrefix("ASIA")) && s.count == 20 && s.allSatisfy { $0.isASCII && ($0.isUppercase || $0.isNumber) }
+    }
+
+    static func looksLikeEmail(_ s: String) -> Bool {
+        guard !s.contains(" "), s.count <= 254, let at = s.firstIndex(of: "@"), at != s.startIndex else { return false }
+        let domain = s[s.index(after: at)...]
+        guard let dot = domain.lastIndex(of: "."), dot != domain.startIndex else { return false }
+        let tld = domain[domain.index(after: dot)...]
+        return tld.count >= 2 && tld.allSatisfy(\.isLetter) && !domain.contains("@")
+    }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        var s = Substring(self)
+        while s.first?.isWhitespace == true { s.removeFirst() }
+        while s.last?.isWhitespace == true { s.removeLast() }
+        return String(s)
+    }
+}
