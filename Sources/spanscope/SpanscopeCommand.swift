@@ -21,8 +21,26 @@ struct SpanscopeCommand: ParsableCommand {
             Views: services → traces → waterfall + span detail; ? lists keys.
             `spanscope show` prints traces as text for pipes and CI logs.
             """,
-        subcommands: [ShowCommand.self]
+        subcommands: [ShowCommand.self, CheckCommand.self]
     )
+
+    /// `check` promises exit status 2 for bad usage and unreachable sources (1 means
+    /// findings), so its errors are mapped here; other commands keep the defaults.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if arguments.first == "check", code != .success, code != ExitCode(1) || !(error is ExitCode) {
+                let message = fullMessage(for: error)
+                if !message.isEmpty { printError(message) }
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 
     @OptionGroup var source: FileSourceOptions
 

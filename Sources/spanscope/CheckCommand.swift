@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import TraceInsights
+import TraceModel
+import TraceSources
+
+/// `spanscope check`: the tracing guide's rules over a file or a Jaeger search, for CI.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check traces against the tracing guide's rules; fail a CI build on findings.",
+        discussion: """
+            Prints findings grouped by rule (text) or as a JSON array (--format json:
+            rule, severity, traceId, spanId, service, span, message; secret values are
+            never printed). Exit status: 1 when a finding at or above --fail-on exists,
+            0 otherwise, 2 on bad usage or an unreachable source.
+            Rules: \(Rules.all.map(\.id).joined(separator: ", ")).
+            """
+    )
+
+    @OptionGroup var source: FileSourceOptions
+    @OptionGroup var jaegerOptions: JaegerOptions
+
+    @Option(help: "Only traces involving this service (required with --jaeger).")
+    var service: String?
+
+    @Option(help: "With --jaeger: how far back to search (15m, 1h, 6h, 2d).")
+    var lookback = "1h"
+
+    @Option(help: "With --jaeger: at most this many traces.")
+    var limit = 100
+
+    @Option(name: .customLong("rule"), help: "Run only this rule (repeatable).")
+    var rules: [String] = []
+
+    @Option(name: .customLong("disable"), help: "Skip this rule (repeatable).")
+    var disabled: [String] = []
+
+    @Option(help: "Fail (exit 1) on findings of this severity or worse: error, warning, info, or never.")
+    var failOn = "error"
+
+    @Option(help: "Output: text or json.")
+    var format = "text"
+
+    func validate() throws {
+        for id in rules + disabled where Rules.rule(id) == nil {
+            throw ValidationError("unknown rule '\(id)'; rules: \(Rules.all.map(\.id).joined(separator: ", "))")
+        }
+        if failOn != "never" && Severity(name: failOn) == nil { throw ValidationError("--fail-on takes error, warning, info or never.") }
+        if !["text", "json"].contains(format) { throw ValidationError("--format takes text or json.") }
+        if source.file == nil && !jaegerOptions.isSet { throw ValidationError("Missing --file PATH or --jaeger URL.") }
+        if source.file != nil && jaegerOptions.jaeger != nil { throw ValidationError("Use either --file or --jaeger, not both.") }
+        if source.file == nil && service == nil { throw ValidationError("Checking Jaeger needs --service.") }
+        if DurationFormat.parse(lookback) == nil { throw ValidationError("--lookback takes a duration like 1h.") }
+    }
+
+    func run() throws {
+        var store = TraceStore(maxSpans: source.maxSpans)
+        if let path = source.file {
+            store.add(try source.load(path: path).spans)
+        } else {
+            let client = jaegerOptions.client()
+            let options = jaegerOptions
+            let (service, window, limit) = (service!, DurationFormat.parse(lookback)!, limit)
+            do {
+                store.add(try blocking {
+                    let api = try await options.resolveAPI(client)
+                    var now = timespec()
+                    clock_gettime(CLOCK_REALTIME, &now)
+                    let end = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+                    return try await client.search(JaegerQuery(service: service, start: end - window, end: end, limit: limit), api: api)
+                })
+            } catch let error as JaegerError {
+                throw CLIError("\(client.baseURL.absoluteString): \(error)")
+            }
+        }
+        var config = InsightConfig()
+        config.only = Set(rules)
+        config.disabled = Set(disabled)
+        var traces = store.traces.values.sorted { $0.startTime != $1.startTime ? $0.startTime < $1.startTime : $0.id < $1.id }
+        if let service { traces = traces.filter { $0.spans.contains { $0.serviceName == service } } }
+        let findings = traces.flatMap { Insights.check($0, config: config) } + Insights.nameCardinality(traces, config: config)
+        let spans = traces.reduce(0) { $0 + $1.spanCount }
+        print(format == "json" ? FindingReport.json(findings) : FindingReport.text(findings, traces: traces.count, spans: spans),
+              terminator: "")
+        if let threshold = Severity(name: failOn), findings.contains(where: { $0.severity >= threshold }) {
+            throw ExitCode(1)
+        }
+    }
+}
