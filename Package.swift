@@ -16,7 +16,7 @@ let package = Package(
         .target(name: "TraceModel"),
         .target(name: "TraceInsights", dependencies: ["TraceModel"]),
         .target(name: "TraceSources", dependencies: ["TraceModel"]),
-        .target(name: "ExplorerUI", dependencies: ["TraceModel"]),
+        .target(name: "ExplorerUI", dependencies: ["TraceModel", "TraceInsights"]),
         .target(name: "TerminalBackend", dependencies: ["ExplorerUI", "CNcursesw"]),
         .executableTarget(
             name: "spanscope",
@@ -28,7 +28,7 @@ let package = Package(
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
         .testTarget(name: "TraceInsightsTests", dependencies: ["TraceInsights", "TraceModel", "TraceSources"], exclude: ["Golden"]),
         .testTarget(name: "TraceSourcesTests", dependencies: ["TraceSources", "TraceModel"]),
-        .testTarget(name: "ExplorerUITests", dependencies: ["ExplorerUI", "TraceModel", "TraceSources"], exclude: ["Golden"]),
+        .testTarget(name: "ExplorerUITests", dependencies: ["ExplorerUI", "TraceModel", "TraceSources", "TraceInsights"], exclude: ["Golden"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TraceModel"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,7 +1,8 @@
+import TraceInsights
 import TraceModel
 
 public enum Screen: Equatable, Sendable {
-    case services, traces, waterfall
+    case services, traces, waterfall, insights
 }
 
 /// Input to `update`: keys, terminal size, data from sources, and the clock.
@@ -60,6 +61,8 @@ public struct ServicesViewState: Sendable {
     public var position = ListPosition()
     public var sort = ServiceSort.name
     public var filter = ""
+    /// Findings per service: errors and warnings.
+    public var findings: [String: (errors: Int, warnings: Int)] = [:]
 }
 
 public struct TracesViewState: Sendable {
@@ -85,11 +88,18 @@ public struct WaterfallViewState: Sendable {
     public var search = ""
     /// Row indices matching `search`.
     public var matches: [Int] = []
+    /// The tracing guide's findings on this trace, by span.
+    public var findings: [SpanID: [Finding]] = [:]
 
     init(trace: Trace) {
         traceID = trace.id
         self.trace = trace
         tree = trace.tree()
+        findings = Self.findings(trace)
+    }
+
+    static func findings(_ trace: Trace) -> [SpanID: [Finding]] {
+        Dictionary(grouping: Insights.check(trace).filter { $0.spanID != nil }, by: { $0.spanID! })
     }
 
     public var selectedSpan: Span? {
@@ -118,6 +128,7 @@ public struct AppState: Sendable {
     public var height: Int
     public var screen = Screen.services
     public var services = ServicesViewState()
+    public var insights = InsightsViewState()
     public var traces = TracesViewState()
     public var waterfall: WaterfallViewState?
     public var prompt: Prompt?

@@ -1,3 +1,4 @@
+import TraceInsights
 import TraceModel
 
 /// One line of the span detail: styled pieces, and what `y` copies from it.
@@ -16,7 +17,7 @@ public struct DetailLine: Sendable {
 /// Everything about one span, nothing cut off: long values wrap onto more lines and
 /// the pane scrolls.
 public enum DetailView {
-    public static func lines(for span: Span, in trace: Trace, width: Int) -> [DetailLine] {
+    public static func lines(for span: Span, in trace: Trace, width: Int, findings: [Finding] = []) -> [DetailLine] {
         let width = max(20, width - 1)
         var out: [DetailLine] = []
         let label = Style(.muted)
@@ -42,6 +43,18 @@ public enum DetailView {
             field("scope", span.scope.name + (span.scope.version.isEmpty ? "" : " " + span.scope.version))
         }
         if !span.traceState.isEmpty { field("tracestate", span.traceState) }
+        if !findings.isEmpty {
+            out.append(heading("Findings (\(findings.count))", width: width))
+            for f in findings.sorted(by: { $0.severity > $1.severity }) {
+                let rule = Rules.rule(f.rule)
+                out.append(DetailLine([(f.severity.mark + " ", Style(f.severity.role, bold: true)),
+                                       (rule?.title ?? f.rule, Style(f.severity.role, bold: true))], copy: f.rule))
+                for (text, style) in [(f.message, Style()), (rule.map { "Why: " + $0.explanation + " (guide: " + $0.guideSection + ")" } ?? "", Style(.muted)),
+                                      (rule.map { "Fix: " + $0.fix } ?? "", Style(.ok))] where !text.isEmpty {
+                    for line in wordWrapped(text, width: width - 2) { out.append(DetailLine([("  " + line, style)], copy: f.rule)) }
+                }
+            }
+        }
         section("Attributes", span.attributes, width: width, into: &out)
         section("Resource", span.resource.attributes, width: width, into: &out)
         if !span.events.isEmpty {
@@ -167,7 +180,7 @@ public enum DetailView {
             }
             return
         }
-        let lines = lines(for: span, in: w.trace, width: pane.width)
+        let lines = lines(for: span, in: w.trace, width: pane.width, findings: w.findings[span.spanID] ?? [])
         for row in 0..<(pane.height - 1) {
             let i = w.detail.scroll + row
             guard i < lines.count else { break }

@@ -37,7 +37,7 @@ public enum Action: Hashable, Sendable {
     case up, down, pageUp, pageDown, top, bottom
     case open, back, quit, help, filter, pause
     case switchPane, toggleCollapse, collapse, expand, collapseAll, expandAll
-    case nextMatch, previousMatch, cycleSort, allTraces, toggleErrors, copy, searchForm
+    case nextMatch, previousMatch, cycleSort, allTraces, toggleErrors, copy, searchForm, insights
 }
 
 public enum Context: String, Sendable, CaseIterable {
@@ -46,6 +46,7 @@ public enum Context: String, Sendable, CaseIterable {
     case traces = "Traces"
     case waterfall = "Waterfall"
     case detail = "Span detail"
+    case insights = "Insights"
 }
 
 public struct KeyBinding: Sendable {
@@ -69,6 +70,7 @@ public enum KeyMap {
         KeyBinding(context: .global, keys: [.escape, .backspace], action: .back, help: "back / clear filter", hint: "back"),
         KeyBinding(context: .global, keys: [.char("/")], action: .filter, help: "filter (typing narrows live; Enter keeps, Esc clears)", hint: "filter"),
         KeyBinding(context: .global, keys: [.char("p")], action: .pause, help: "pause / resume live updates", hint: "pause"),
+        KeyBinding(context: .global, keys: [.char("i")], action: .insights, help: "insights: the tracing guide's rules checked on these traces", hint: "insights"),
         KeyBinding(context: .global, keys: [.char("?")], action: .help, help: "this help", hint: "help"),
         KeyBinding(context: .global, keys: [.char("q"), .ctrl("c")], action: .quit, help: "quit", hint: "quit"),
         KeyBinding(context: .services, keys: [.char("s")], action: .cycleSort, help: "cycle the sort column", hint: "sort"),

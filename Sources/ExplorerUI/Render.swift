@@ -13,6 +13,7 @@ public func render(_ state: AppState) -> Canvas {
     case .services: ServicesView.draw(state, into: &canvas, rect: layout.content)
     case .traces: TracesView.draw(state, into: &canvas, rect: layout.content)
     case .waterfall: WaterfallView.draw(state, into: &canvas, layout: layout)
+    case .insights: InsightsView.draw(state, into: &canvas, rect: layout.content)
     }
     StatusBar.draw(state, into: &canvas)
     if let form = state.searchForm { SearchFormView.draw(state, form, into: &canvas) }
@@ -82,7 +83,10 @@ enum TitleBar {
         let style = Style(.title)
         canvas.fill(x: 0, y: 0, width: canvas.width, style: style)
         var crumbs = ["spanscope", "Services"]
-        if state.screen != .services {
+        if state.screen == .insights {
+            crumbs.append("Insights")
+            if let g = state.insights.openGroup { crumbs.append(g.rule.id) }
+        } else if state.screen != .services {
             var t = "Traces"
             if let s = state.traces.service { t += ": " + s }
             crumbs.append(t)

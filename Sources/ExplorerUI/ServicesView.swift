@@ -6,7 +6,8 @@ enum ServicesView {
         let v = state.services
         let narrow = rect.width < 80
         let fixed: [(ServiceSort, Int)] = [(.spans, 8), (.traces, 8), (.errorRate, 8), (.p50, 9), (.p95, 9), (.lastSeen, narrow ? 10 : 14)]
-        let nameWidth = max(12, rect.width - 2 - fixed.reduce(0) { $0 + $1.1 })
+        let findingsWidth = narrow ? 0 : 10
+        let nameWidth = max(12, rect.width - 2 - fixed.reduce(0) { $0 + $1.1 } - findingsWidth)
         // Header, with ▼ on the sort column.
         let header = Style(.header, bold: true)
         let mark = { (s: ServiceSort) in state.services.sort == s ? "▼" : "" }
@@ -16,6 +17,7 @@ enum ServicesView {
             canvas.put(DisplayWidth.pad(mark(sort) + sort.title, to: w, alignRight: true), x: x, y: rect.y, style: header)
             x += w
         }
+        if findingsWidth > 0 { canvas.put(DisplayWidth.pad("FINDINGS", to: findingsWidth, alignRight: true), x: x, y: rect.y, style: header) }
         let visible = rect.height - 1
         if v.rows.isEmpty {
             let text = state.store.spanCount == 0 ? "No spans yet — waiting for \(state.sourceName)" : "No service matches \"\(v.filter)\""
@@ -39,6 +41,13 @@ enum ServicesView {
             for ((text, style), (_, w)) in zip(shown, fixed) {
                 canvas.put(DisplayWidth.pad(text, to: w, alignRight: true), x: x, y: y, style: selected ?? style)
                 x += w
+            }
+            if findingsWidth > 0 {
+                let f = state.services.findings[row.name] ?? (0, 0)
+                let text = f.errors + f.warnings == 0 ? "·" : [f.errors > 0 ? "\(f.errors)E" : nil, f.warnings > 0 ? "\(f.warnings)W" : nil]
+                    .compactMap { $0 }.joined(separator: " ")
+                canvas.put(DisplayWidth.pad(text, to: findingsWidth, alignRight: true), x: x, y: y,
+                           style: selected ?? Style(f.errors > 0 ? .error : f.warnings > 0 ? .warning : .muted))
             }
         }
     }

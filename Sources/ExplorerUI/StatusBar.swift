@@ -50,6 +50,7 @@ enum StatusBar {
             case .services: info = "\(state.services.rows.count) match · Enter keep · Esc clear"
             case .traces: info = "\(state.traces.rows.count) match · >120ms <2s op: svc: is:error · Enter keep · Esc clear"
             case .waterfall: info = "\(state.waterfall?.matches.count ?? 0) match · n/N jump · Enter keep · Esc clear"
+            case .insights: info = ""
             }
             canvas.put(info, x: max(x + 2, canvas.width - DisplayWidth.of(info) - 1), y: y, style: Style(.muted))
             return

@@ -1,3 +1,4 @@
+import TraceInsights
 import TraceModel
 
 extension AppState {
@@ -9,6 +10,7 @@ extension AppState {
         case .services: return .services
         case .traces: return .traces
         case .waterfall: return waterfall?.focus == .detail ? .detail : .waterfall
+        case .insights: return .insights
         }
     }
 
@@ -118,6 +120,10 @@ extension AppState {
             forceRefresh()
         case .allTraces:
             openTraces(service: nil)
+        case .insights:
+            screen = .insights
+            insights.openRule = nil
+            forceRefresh()
         case .toggleErrors:
             traces.errorsOnly.toggle()
             forceRefresh()
@@ -154,6 +160,8 @@ extension AppState {
             clampAll()
             if waterfall?.position.cursor != before { waterfall?.detail = ListPosition() }
         case .detail: shift(&waterfall!.detail)
+        case .insights:
+            if insights.openRule == nil { shift(&insights.position) } else { shift(&insights.examples) }
         case .global: break
         }
         clampAll()
@@ -173,6 +181,8 @@ extension AppState {
             forceRefresh()
         case .services:
             if !services.filter.isEmpty { services.filter = ""; forceRefresh() }
+        case .insights:
+            if insights.openRule != nil { insights.openRule = nil } else { screen = .services; forceRefresh() }
         }
     }
 
@@ -202,6 +212,20 @@ extension AppState {
             openTrace(id)
         case .waterfall:
             if waterfall?.focus == .waterfall { waterfall?.focus = .detail }
+        case .insights:
+            if let group = insights.openGroup {
+                guard insights.examples.cursor < group.findings.count else { return }
+                let f = group.findings[insights.examples.cursor]
+                if let id = f.traceID {
+                    openTrace(id, selecting: f.spanID)
+                } else {
+                    // An aggregate (service × name pattern): show that service's traces.
+                    openTraces(service: f.service)
+                }
+            } else if insights.position.cursor < insights.groups.count {
+                insights.openRule = insights.groups[insights.position.cursor].rule.id
+                insights.examples = ListPosition()
+            }
         }
     }
 
@@ -293,6 +317,7 @@ extension AppState {
         case .services: return services.filter
         case .traces: return traces.query
         case .waterfall: return waterfall?.search ?? ""
+        case .insights: return ""
         }
     }
 
@@ -332,6 +357,8 @@ extension AppState {
             traces.position = ListPosition()
         case .waterfall:
             setWaterfallSearch(text)
+        case .insights:
+            break
         }
         forceRefresh()
     }
@@ -449,7 +476,7 @@ extension AppState {
             return [.copy(w.traceID.hex)]
         case .detail:
             guard let w = waterfall, let span = w.selectedSpan else { return [] }
-            let lines = DetailView.lines(for: span, in: w.trace, width: layout.detailPane.width)
+            let lines = DetailView.lines(for: span, in: w.trace, width: layout.detailPane.width, findings: w.findings[span.spanID] ?? [])
             guard w.detail.cursor < lines.count, let value = lines[w.detail.cursor].copyValue else {
                 message = "nothing to copy on this line"
                 return []
@@ -478,6 +505,7 @@ extension AppState {
         case .services: refreshServices()
         case .traces: refreshTraces()
         case .waterfall: refreshWaterfall()
+        case .insights: insights.groups = InsightsView.groups(store)
         }
         clampAll()
     }
@@ -494,6 +522,15 @@ extension AppState {
             rows = rows.filter { $0.name.lowercased().contains(needle) }
         }
         rows.sort(by: services.sort.comparator)
+        var findings: [String: (errors: Int, warnings: Int)] = [:]
+        for trace in store.traces.values {
+            for f in Insights.check(trace) where f.severity >= .warning {
+                var c = findings[f.service] ?? (0, 0)
+                if f.severity == .error { c.errors += 1 } else { c.warnings += 1 }
+                findings[f.service] = c
+            }
+        }
+        services.findings = findings
         services.rows = rows
         if let selected, let i = rows.firstIndex(where: { $0.name == selected }) { services.position.cursor = i }
     }
@@ -533,6 +570,7 @@ extension AppState {
         let id = w.selectedSpan?.spanID
         w.trace = trace
         w.tree = trace.tree()
+        w.findings = WaterfallViewState.findings(trace)
         relayout(&w, keeping: id)
         waterfall = w
     }
@@ -545,13 +583,15 @@ extension AppState {
         if var w = waterfall {
             w.position.clamp(count: w.rows.count, visible: l.waterfallRows)
             if let span = w.selectedSpan {
-                let n = DetailView.lines(for: span, in: w.trace, width: l.detailPane.width).count
+                let n = DetailView.lines(for: span, in: w.trace, width: l.detailPane.width, findings: w.findings[span.spanID] ?? []).count
                 w.detail.clamp(count: n, visible: l.detailRows)
             } else {
                 w.detail = ListPosition()
             }
             waterfall = w
         }
+        insights.position.clamp(count: insights.groups.count, visible: l.listRows)
+        insights.examples.clamp(count: insights.openGroup?.findings.count ?? 0, visible: l.listRows)
         help.clamp(count: HelpOverlay.lines.count, visible: max(1, l.content.height - 2))
     }
 }

@@ -60,6 +60,9 @@ enum WaterfallView {
                 canvas.put(guide + label, x: pane.x + 2, y: y, style: selected ?? Style(.warning), maxWidth: pane.width - 2)
             case .span(let s):
                 let span = w.trace.spans[s]
+                if let worst = w.findings[span.spanID]?.map(\.severity).max() {
+                    canvas.put(worst.mark, x: pane.x + 1, y: y, style: selected ?? Style(worst.role))
+                }
                 if span.isError {
                     canvas.put("✗", x: pane.x, y: y, style: selected ?? Style(.error, bold: true))
                 } else if matches.contains(i) {

@@ -57,6 +57,7 @@ import TraceModel
         ])
         var s = AppState(store: store, sourceName: "wide.jsonl", width: 120, height: 40)
         s.openTrace(TraceID("ab")!)
+        s.press(.tab, .char("G"))
         let canvas = render(s)
         expectGolden(canvas, "wide-escapes-120x40")
         // Every row is exactly the screen's width: nothing broke the layout.

@@ -1,0 +1,94 @@
+import TraceInsights
+import TraceModel
+
+/// Findings of one rule across the traces held.
+public struct InsightGroup: Sendable, Equatable {
+    public var rule: Rule
+    public var severity: Severity
+    public var findings: [Finding]
+    public var traceCount: Int
+    /// Services with the most findings, most first.
+    public var services: [(String, Int)]
+
+    public static func == (a: InsightGroup, b: InsightGroup) -> Bool {
+        a.rule == b.rule && a.findings == b.findings
+    }
+}
+
+public struct InsightsViewState: Sendable {
+    public var groups: [InsightGroup] = []
+    public var position = ListPosition()
+    /// Set while the examples of one group are listed.
+    public var openRule: String?
+    public var examples = ListPosition()
+
+    public var openGroup: InsightGroup? { groups.first { $0.rule.id == openRule } }
+}
+
+extension Severity {
+    var role: Role {
+        switch self {
+        case .error: return .error
+        case .warning: return .warning
+        case .info: return .muted
+        }
+    }
+
+    var mark: String { self == .info ? "○" : "●" }
+}
+
+enum InsightsView {
+    /// Every trace's findings, grouped by rule, worst first.
+    static func groups(_ store: TraceStore) -> [InsightGroup] {
+        let traces = Array(store.traces.values)
+        let findings = traces.flatMap { Insights.check($0) } + Insights.nameCardinality(traces)
+        return Dictionary(grouping: findings, by: \.rule).compactMap { id, list -> InsightGroup? in
+            guard let rule = Rules.rule(id) else { return nil }
+            var byService: [String: Int] = [:]
+            for f in list { byService[f.service, default: 0] += 1 }
+            let ordered = list.sorted { ($0.traceID ?? TraceID(high: 0, low: 0), $0.spanID ?? .zero) < ($1.traceID ?? TraceID(high: 0, low: 0), $1.spanID ?? .zero) }
+            return InsightGroup(rule: rule, severity: list[0].severity, findings: ordered,
+                                traceCount: Set(list.compactMap(\.traceID)).count,
+                                services: byService.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key })
+        }.sorted { $0.severity != $1.severity ? $0.severity > $1.severity : $0.findings.count != $1.findings.count ? $0.findings.count > $1.findings.count : $0.rule.id < $1.rule.id }
+    }
+
+    static func draw(_ state: AppState, into canvas: inout Canvas, rect: Rect) {
+        let v = state.insights
+        let header = Style(.header, bold: true)
+        if let group = v.openGroup {
+            let title = " \(group.rule.title) — \(group.rule.guideSection). Fix: \(group.rule.fix)"
+            canvas.put(DisplayWidth.truncate(title, to: rect.width), x: rect.x, y: rect.y, style: header)
+            let serviceWidth = 16, nameWidth = max(16, rect.width / 4)
+            Table.drawVisibleRows(group.findings, position: v.examples, rect: rect, canvas: &canvas) { f, y, selected, canvas in
+                var x = rect.x + 1
+                x += canvas.put(DisplayWidth.pad(String((f.traceID?.hex ?? "-").prefix(12)), to: 13), x: x, y: y, style: selected ?? Style(.muted))
+                let slot = state.servicePalette[f.service] ?? 1
+                x += canvas.put(DisplayWidth.pad(f.service, to: serviceWidth) + " ", x: x, y: y, style: selected ?? Style(.service(slot)))
+                x += canvas.put(DisplayWidth.pad(f.spanName, to: nameWidth) + " ", x: x, y: y, style: selected ?? Style())
+                canvas.put(DisplayWidth.truncate(f.message, to: rect.x + rect.width - x), x: x, y: y, style: selected ?? Style(f.severity.role))
+            }
+            return
+        }
+        let countWidth = 9, traceWidth = 8
+        let titleWidth = max(20, rect.width - 3 - 30 - countWidth - traceWidth - 26)
+        canvas.put("   " + DisplayWidth.pad("RULE", to: 30) + DisplayWidth.pad("TITLE", to: titleWidth)
+            + DisplayWidth.pad("FINDINGS", to: countWidth, alignRight: true) + DisplayWidth.pad("TRACES", to: traceWidth, alignRight: true)
+            + "  SERVICES", x: rect.x, y: rect.y, style: header)
+        if v.groups.isEmpty {
+            let text = state.store.spanCount == 0 ? "No spans yet" : "No findings: these traces follow the tracing guide"
+            Table.emptyMessage(&canvas, text, rect: Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1))
+            return
+        }
+        Table.drawVisibleRows(v.groups, position: v.position, rect: rect, canvas: &canvas) { g, y, selected, canvas in
+            var x = rect.x + 1
+            x += canvas.put(g.severity.mark + " ", x: x, y: y, style: selected ?? Style(g.severity.role, bold: true))
+            x += canvas.put(DisplayWidth.pad(g.rule.id, to: 30), x: x, y: y, style: selected ?? Style(g.severity.role))
+            x += canvas.put(DisplayWidth.pad(g.rule.title, to: titleWidth), x: x, y: y, style: selected ?? Style())
+            x += canvas.put(DisplayWidth.pad(String(g.findings.count), to: countWidth, alignRight: true), x: x, y: y, style: selected ?? Style())
+            x += canvas.put(DisplayWidth.pad(String(g.traceCount), to: traceWidth, alignRight: true), x: x, y: y, style: selected ?? Style(.muted))
+            let services = g.services.prefix(3).map { "\($0.0) \($0.1)" }.joined(separator: ", ")
+            canvas.put("  " + DisplayWidth.truncate(services, to: max(1, rect.x + rect.width - x - 2)), x: x, y: y, style: selected ?? Style(.muted))
+        }
+    }
+}
