@@ -11,20 +11,20 @@ import TraceModel
                                   intervalSeconds: 0.1)
         poller.start()
         defer { poller.stop() }
-        #expect(c.wait { c.services.contains("query22-service") })
+        #expect(await c.waitAsync { c.services.contains("query22-service") })
         // A lookback long enough to reach the fixtures' 2017 timestamps.
         poller.setSearch(LiveSearch(service: "query22-service", lookback: 5000 * 86_400_000_000_000))
-        #expect(c.wait { Set(c.spans.map(\.traceID)).count == 3 })
+        #expect(await c.waitAsync { Set(c.spans.map(\.traceID)).count == 3 })
         #expect(c.health.contains { if case .polling(let d) = $0 { d.hasPrefix("Jaeger v3 · polled") } else { false } })
 
         try await server.fault("500")
-        #expect(c.wait { c.health.contains { if case .failed(let m, retryInSeconds: .some) = $0 { m == "HTTP 500: injected failure" } else { false } } })
+        #expect(await c.waitAsync { c.health.contains { if case .failed(let m, retryInSeconds: .some) = $0 { m == "HTTP 500: injected failure" } else { false } } })
         try await server.fault("none")
         let before = c.health.count
-        #expect(c.wait(seconds: 15) { c.health.dropFirst(before).contains { if case .polling = $0 { true } else { false } } })
+        #expect(await c.waitAsync { c.health.dropFirst(before).contains { if case .polling = $0 { true } else { false } } })
 
         poller.fetchTrace(TraceID("11")!)
-        #expect(c.wait { c.spans.contains { $0.traceID == TraceID("11")! } })
+        #expect(await c.waitAsync { c.spans.contains { $0.traceID == TraceID("11")! } })
     }
 
     @Test func pausedPollerDoesNotSearch() async throws {
@@ -35,10 +35,10 @@ import TraceModel
         poller.setSearch(LiveSearch(service: "query22-service", lookback: 5000 * 86_400_000_000_000))
         poller.start()
         defer { poller.stop() }
-        #expect(c.wait { c.health.contains { if case .polling(let d) = $0 { d.contains("paused") } else { false } } })
+        #expect(await c.waitAsync { c.health.contains { if case .polling(let d) = $0 { d.contains("paused") } else { false } } })
         #expect(c.spans.isEmpty)
         poller.setPaused(false)
-        #expect(c.wait { !c.spans.isEmpty })
+        #expect(await c.waitAsync { !c.spans.isEmpty })
     }
 
     @Test func fixedWindowSearchesThatWindowOnly() async throws {
@@ -49,7 +49,7 @@ import TraceModel
         poller.setSearch(LiveSearch(service: "query05-service", lookback: 1, window: start...end))
         poller.start()
         defer { poller.stop() }
-        #expect(c.wait { !c.spans.isEmpty })
+        #expect(await c.waitAsync { !c.spans.isEmpty })
         #expect(Set(c.spans.map(\.traceID)).count == 1)
         #expect(c.spans.allSatisfy { $0.serviceName == "query05-service" })
     }
@@ -61,9 +61,9 @@ import TraceModel
         poller.setSearch(LiveSearch(service: "query22-service", lookback: 5000 * 86_400_000_000_000))
         poller.start()
         defer { poller.stop() }
-        #expect(c.wait { c.summaries.count == 3 })
+        #expect(await c.waitAsync { c.summaries.count == 3 })
         #expect(c.spans.isEmpty, "rows only; spans are fetched when a trace is opened")
         poller.fetchTrace(c.summaries[0].traceID)
-        #expect(c.wait { c.spans.count == 1 })
+        #expect(await c.waitAsync { c.spans.count == 1 })
     }
 }

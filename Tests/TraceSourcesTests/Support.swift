@@ -48,6 +48,20 @@ final class Collector {
         }
     }
 
+    /// For async tests: sleeps without holding one of the (two, on our machines)
+    /// cooperative threads that the source under test needs to run.
+    @discardableResult
+    func waitAsync(seconds: Double = 30, until condition: () -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            pump()
+            if condition() { return true }
+            try? await Task.sleep(nanoseconds: 10_000_000)
+        }
+        pump()
+        return condition()
+    }
+
     @discardableResult
     func wait(seconds: Double = 10, until condition: () -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
