@@ -54,4 +54,32 @@ import Testing
         #expect(text.contains("ERROR sensitive-key: Attribute key names a secret — 1 finding in 1 trace"))
         #expect(text.contains("3 errors, 3 warnings, 0 info in 1 trace (5 spans)"))
     }
+
+    @Test func traceAssertionsPassAndFail() throws {
+        let file = try violationsFile()
+        let pass = run("--file \(file) --fail-on never --expect-span handler --expect-span checkout:payment.charge "
+            + "--expect-attr 'db.select_users:db.system.name=postgresql' --expect-child 'POST /api/checkout>handler' --expect-traces 1")
+        #expect(pass.1 == 0, "\(pass.0)")
+        #expect(pass.0.contains("PASS expected span handler under POST /api/checkout: found"))
+        let fail = run("--file \(file) --fail-on never --expect-span paymnt.charge --expect-attr 'db.select_users:db.system.name=mysql'")
+        #expect(fail.1 == 1)
+        #expect(fail.0.contains("FAIL expected span paymnt.charge: closest: checkout:payment.charge"))
+        #expect(fail.0.contains("FAIL expected span db.select_users with db.system.name=mysql: the span has db.system.name=postgresql"))
+        #expect(run("--file \(file) --expect-attr nonsense").1 == 2)
+    }
+
+    @Test func waitPollsUntilTheExpectedSpanArrives() throws {
+        let file = try violationsFile()
+        let late = #"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"late"}}]},"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"late.arrival","kind":2,"startTimeUnixNano":"1","endTimeUnixNano":"2"}]}]}]}"#
+        let lateFile = file + ".late"
+        try late.write(toFile: lateFile, atomically: true, encoding: .utf8)
+        // Appended 1.5 s after the check starts waiting.
+        try Tmux.shell("(sleep 1.5; cat \(lateFile) >> \(file); echo >> \(file)) >/dev/null 2>&1 &")
+        let started = Date()
+        let waited = run("--file \(file) --fail-on never --wait 20s --expect-span late:late.arrival")
+        #expect(waited.1 == 0, "\(waited.0)")
+        #expect(Date().timeIntervalSince(started) < 15)
+        let timedOut = run("--file \(file) --fail-on never --wait 1s --expect-span never.arrives")
+        #expect(timedOut.1 == 1)
+    }
 }
