@@ -82,4 +82,17 @@ import Testing
         let timedOut = run("--file \(file) --fail-on never --wait 1s --expect-span never.arrives")
         #expect(timedOut.1 == 1)
     }
+
+    @Test func configFileDisablesAndRaises() throws {
+        let file = try violationsFile()
+        let config = file + ".conf"
+        try "disable = sensitive-key, sensitive-value, error-without-status\nseverity.span-name-generic = error\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let (out, code) = run("--file \(file) --config \(config)")
+        #expect(code == 1)
+        #expect(out.contains("ERROR span-name-generic") && !out.contains("sensitive-key"))
+        try "bogus = 1\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let bad = run("--file \(file) --config \(config)")
+        #expect(bad.1 == 2 && bad.0.contains("bad config: \(config):1: unknown setting 'bogus'"))
+    }
 }
