@@ -106,3 +106,31 @@ import Testing
         #expect(missing.contains("rc=1"))
     }
 }
+
+/// Insights in the real binary on the demo: the view, an example, the span it names.
+@Suite struct InsightsEndToEndTests {
+    @Test func insightsViewToTheSpan() throws {
+        try #require(Tmux.available, "tmux and the built spanscope binary are needed (.ci/run installs tmux)")
+        let t = Tmux()
+        try t.start("\(Tmux.quote(Tmux.binary)) --demo")
+        t.waitFor(text: "FINDINGS")
+        t.waitFor(text: "notification")
+        try t.keys("p", "i")
+        t.waitFor(text: "span-name-generic")
+        // Walk to the generic-name group and open its first example.
+        let screen = t.screen()
+        let lines = screen.split(separator: "\n").map(String.init)
+        let first = try #require(lines.firstIndex { $0.contains("● ") || $0.contains("○ ") })
+        let target = try #require(lines.firstIndex { $0.contains("span-name-generic") })
+        for _ in 0..<(target - first) { try t.keys("j") }
+        try t.keys("Enter")
+        t.waitFor(text: "Insights › span-name-generic")
+        try t.keys("Enter")
+        t.waitFor(text: "── Findings")
+        let waterfall = t.waitFor(text: "Span name is too generic")
+        #expect(waterfall.contains("▾ handler") || waterfall.contains("─ handler"), "\(waterfall)")
+        #expect(waterfall.contains("●"), "the gutter marks spans with findings")
+        try t.keys("q")
+        t.waitFor(text: "SPANSCOPE-EXIT=0")
+    }
+}
