@@ -1,28 +1,25 @@
 import TraceInsights
 import TraceModel
 
-/// Findings of one rule across the traces held.
+/// Findings of one rule in one service, across the traces held.
 public struct InsightGroup: Sendable, Equatable {
     public var rule: Rule
+    public var service: String
     public var severity: Severity
     public var findings: [Finding]
     public var traceCount: Int
-    /// Services with the most findings, most first.
-    public var services: [(String, Int)]
 
-    public static func == (a: InsightGroup, b: InsightGroup) -> Bool {
-        a.rule == b.rule && a.findings == b.findings
-    }
+    public var id: String { rule.id + "\u{0}" + service }
 }
 
 public struct InsightsViewState: Sendable {
     public var groups: [InsightGroup] = []
     public var position = ListPosition()
-    /// Set while the examples of one group are listed.
+    /// Set (to a group's id) while the examples of one group are listed.
     public var openRule: String?
     public var examples = ListPosition()
 
-    public var openGroup: InsightGroup? { groups.first { $0.rule.id == openRule } }
+    public var openGroup: InsightGroup? { groups.first { $0.id == openRule } }
 }
 
 extension Severity {
@@ -38,26 +35,28 @@ extension Severity {
 }
 
 enum InsightsView {
-    /// Every trace's findings, grouped by rule, worst first.
+    /// Every trace's findings, grouped by rule and service, worst and most frequent first.
     static func groups(_ store: TraceStore) -> [InsightGroup] {
         let traces = Array(store.traces.values)
         let findings = traces.flatMap { Insights.check($0) } + Insights.nameCardinality(traces)
-        return Dictionary(grouping: findings, by: \.rule).compactMap { id, list -> InsightGroup? in
-            guard let rule = Rules.rule(id) else { return nil }
-            var byService: [String: Int] = [:]
-            for f in list { byService[f.service, default: 0] += 1 }
-            let ordered = list.sorted { ($0.traceID ?? TraceID(high: 0, low: 0), $0.spanID ?? .zero) < ($1.traceID ?? TraceID(high: 0, low: 0), $1.spanID ?? .zero) }
-            return InsightGroup(rule: rule, severity: list[0].severity, findings: ordered,
-                                traceCount: Set(list.compactMap(\.traceID)).count,
-                                services: byService.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key })
-        }.sorted { $0.severity != $1.severity ? $0.severity > $1.severity : $0.findings.count != $1.findings.count ? $0.findings.count > $1.findings.count : $0.rule.id < $1.rule.id }
+        let zero = TraceID(high: 0, low: 0)
+        return Dictionary(grouping: findings, by: { [$0.rule, $0.service] }).compactMap { key, list -> InsightGroup? in
+            guard let rule = Rules.rule(key[0]) else { return nil }
+            let ordered = list.sorted { ($0.traceID ?? zero, $0.spanID ?? .zero) < ($1.traceID ?? zero, $1.spanID ?? .zero) }
+            return InsightGroup(rule: rule, service: key[1], severity: list[0].severity, findings: ordered,
+                                traceCount: Set(list.compactMap(\.traceID)).count)
+        }.sorted {
+            if $0.severity != $1.severity { return $0.severity > $1.severity }
+            if $0.rule.id != $1.rule.id { return $0.rule.id < $1.rule.id }
+            return $0.findings.count != $1.findings.count ? $0.findings.count > $1.findings.count : $0.service < $1.service
+        }
     }
 
     static func draw(_ state: AppState, into canvas: inout Canvas, rect: Rect) {
         let v = state.insights
         let header = Style(.header, bold: true)
         if let group = v.openGroup {
-            let title = " \(group.rule.title) — \(group.rule.guideSection). Fix: \(group.rule.fix)"
+            let title = " \(group.rule.title) in \(group.service) — \(group.rule.guideSection). Fix: \(group.rule.fix)"
             canvas.put(DisplayWidth.truncate(title, to: rect.width), x: rect.x, y: rect.y, style: header)
             let serviceWidth = 16, nameWidth = max(16, rect.width / 4)
             Table.drawVisibleRows(group.findings, position: v.examples, rect: rect, canvas: &canvas) { f, y, selected, canvas in
@@ -70,11 +69,11 @@ enum InsightsView {
             }
             return
         }
-        let countWidth = 9, traceWidth = 8
-        let titleWidth = max(20, rect.width - 3 - 30 - countWidth - traceWidth - 26)
-        canvas.put("   " + DisplayWidth.pad("RULE", to: 30) + DisplayWidth.pad("TITLE", to: titleWidth)
-            + DisplayWidth.pad("FINDINGS", to: countWidth, alignRight: true) + DisplayWidth.pad("TRACES", to: traceWidth, alignRight: true)
-            + "  SERVICES", x: rect.x, y: rect.y, style: header)
+        let countWidth = 9, traceWidth = 8, serviceWidth = 16
+        let titleWidth = max(12, rect.width - 3 - 30 - serviceWidth - countWidth - traceWidth - 2)
+        canvas.put("   " + DisplayWidth.pad("RULE", to: 30) + DisplayWidth.pad("SERVICE", to: serviceWidth) + DisplayWidth.pad("TITLE", to: titleWidth)
+            + DisplayWidth.pad("FINDINGS", to: countWidth, alignRight: true) + DisplayWidth.pad("TRACES", to: traceWidth, alignRight: true),
+            x: rect.x, y: rect.y, style: header)
         if v.groups.isEmpty {
             let text = state.store.spanCount == 0 ? "No spans yet" : "No findings: these traces follow the tracing guide"
             Table.emptyMessage(&canvas, text, rect: Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1))
@@ -84,11 +83,11 @@ enum InsightsView {
             var x = rect.x + 1
             x += canvas.put(g.severity.mark + " ", x: x, y: y, style: selected ?? Style(g.severity.role, bold: true))
             x += canvas.put(DisplayWidth.pad(g.rule.id, to: 30), x: x, y: y, style: selected ?? Style(g.severity.role))
+            let slot = state.servicePalette[g.service] ?? 1
+            x += canvas.put(DisplayWidth.pad(g.service, to: serviceWidth - 1) + " ", x: x, y: y, style: selected ?? Style(.service(slot)))
             x += canvas.put(DisplayWidth.pad(g.rule.title, to: titleWidth), x: x, y: y, style: selected ?? Style())
             x += canvas.put(DisplayWidth.pad(String(g.findings.count), to: countWidth, alignRight: true), x: x, y: y, style: selected ?? Style())
-            x += canvas.put(DisplayWidth.pad(String(g.traceCount), to: traceWidth, alignRight: true), x: x, y: y, style: selected ?? Style(.muted))
-            let services = g.services.prefix(3).map { "\($0.0) \($0.1)" }.joined(separator: ", ")
-            canvas.put("  " + DisplayWidth.truncate(services, to: max(1, rect.x + rect.width - x - 2)), x: x, y: y, style: selected ?? Style(.muted))
+            canvas.put(DisplayWidth.pad(String(g.traceCount), to: traceWidth, alignRight: true), x: x, y: y, style: selected ?? Style(.muted))
         }
     }
 }

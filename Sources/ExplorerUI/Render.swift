@@ -85,7 +85,7 @@ enum TitleBar {
         var crumbs = ["spanscope", "Services"]
         if state.screen == .insights {
             crumbs.append("Insights")
-            if let g = state.insights.openGroup { crumbs.append(g.rule.id) }
+            if let g = state.insights.openGroup { crumbs.append(g.rule.id + " · " + g.service) }
         } else if state.screen != .services {
             var t = "Traces"
             if let s = state.traces.service { t += ": " + s }

@@ -223,7 +223,7 @@ extension AppState {
                     openTraces(service: f.service)
                 }
             } else if insights.position.cursor < insights.groups.count {
-                insights.openRule = insights.groups[insights.position.cursor].rule.id
+                insights.openRule = insights.groups[insights.position.cursor].id
                 insights.examples = ListPosition()
             }
         }

@@ -124,7 +124,7 @@ import Testing
         let target = try #require(lines.firstIndex { $0.contains("span-name-generic") })
         for _ in 0..<(target - first) { try t.keys("j") }
         try t.keys("Enter")
-        t.waitFor(text: "Insights › span-name-generic")
+        t.waitFor(text: "Insights › span-name-generic · user")
         try t.keys("Enter")
         t.waitFor(text: "── Findings")
         let waterfall = t.waitFor(text: "Span name is too generic")
