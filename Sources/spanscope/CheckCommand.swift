@@ -116,20 +116,7 @@ struct CheckCommand: ParsableCommand {
         if let path = source.file {
             store.add(try source.load(path: path).spans)
         } else {
-            let client = jaegerOptions.client()
-            let options = jaegerOptions
-            let (service, window, limit) = (service!, DurationFormat.parse(lookback)!, limit)
-            do {
-                store.add(try blocking {
-                    let api = try await options.resolveAPI(client)
-                    var now = timespec()
-                    clock_gettime(CLOCK_REALTIME, &now)
-                    let end = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
-                    return try await client.search(JaegerQuery(service: service, start: end - window, end: end, limit: limit), api: api)
-                })
-            } catch let error as JaegerError {
-                throw CLIError("\(client.baseURL.absoluteString): \(error)")
-            }
+            store.add(try jaegerOptions.fetch(traceID: nil, service: service!, window: DurationFormat.parse(lookback)!, limit: limit))
         }
         var traces = store.traces.values.sorted { $0.startTime != $1.startTime ? $0.startTime < $1.startTime : $0.id < $1.id }
         if let service { traces = traces.filter { $0.spans.contains { $0.serviceName == service } } }

@@ -48,6 +48,27 @@ struct JaegerOptions: ParsableArguments {
     }
 }
 
+extension JaegerOptions {
+    /// For the one-shot commands: one trace by id, or a search over the last `window`
+    /// nanoseconds. Failures become one-line errors naming the server.
+    func fetch(traceID: TraceID?, service: String, window: Int64, limit: Int) throws -> [Span] {
+        let client = client()
+        let options = self
+        do {
+            return try blocking {
+                let api = try await options.resolveAPI(client)
+                if let traceID { return try await client.trace(traceID, api: api) }
+                var now = timespec()
+                clock_gettime(CLOCK_REALTIME, &now)
+                let end = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+                return try await client.search(JaegerQuery(service: service, start: end - window, end: end, limit: limit), api: api)
+            }
+        } catch let error as JaegerError {
+            throw CLIError("\(client.baseURL.absoluteString): \(error)")
+        }
+    }
+}
+
 /// Runs async work from the synchronous command entry points.
 func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
     let result = Mutex<Result<T, any Error>?>(nil)

@@ -81,23 +81,7 @@ struct ShowCommand: ParsableCommand {
     }
 
     private func fetchFromJaeger() throws -> [Span] {
-        let client = jaegerOptions.client()
-        let options = jaegerOptions
-        let id = traceID.flatMap(TraceID.init)
-        let service = service ?? ""
-        let window = DurationFormat.parse(lookback)!
-        let limit = limit
-        do {
-            return try blocking {
-                let api = try await options.resolveAPI(client)
-                if let id { return try await client.trace(id, api: api) }
-                var now = timespec()
-                clock_gettime(CLOCK_REALTIME, &now)
-                let end = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
-                return try await client.search(JaegerQuery(service: service, start: end - window, end: end, limit: limit), api: api)
-            }
-        } catch let error as JaegerError {
-            throw CLIError("\(client.baseURL.absoluteString): \(error)")
-        }
+        try jaegerOptions.fetch(traceID: traceID.flatMap(TraceID.init), service: service ?? "",
+                                window: DurationFormat.parse(lookback)!, limit: limit)
     }
 }
