@@ -70,7 +70,8 @@ enum InsightsView {
             return
         }
         let countWidth = 9, traceWidth = 8, serviceWidth = 16
-        let titleWidth = max(12, rect.width - 3 - 30 - serviceWidth - countWidth - traceWidth - 2)
+        // The title goes first when the terminal is narrow; the rule id says it too.
+        let titleWidth = rect.width >= 100 ? rect.width - 3 - 30 - serviceWidth - countWidth - traceWidth - 2 : 0
         canvas.put("   " + DisplayWidth.pad("RULE", to: 30) + DisplayWidth.pad("SERVICE", to: serviceWidth) + DisplayWidth.pad("TITLE", to: titleWidth)
             + DisplayWidth.pad("FINDINGS", to: countWidth, alignRight: true) + DisplayWidth.pad("TRACES", to: traceWidth, alignRight: true),
             x: rect.x, y: rect.y, style: header)

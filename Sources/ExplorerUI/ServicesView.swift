@@ -5,8 +5,9 @@ enum ServicesView {
     static func draw(_ state: AppState, into canvas: inout Canvas, rect: Rect) {
         let v = state.services
         let narrow = rect.width < 80
-        let fixed: [(ServiceSort, Int)] = [(.spans, 8), (.traces, 8), (.errorRate, 8), (.p50, 9), (.p95, 9), (.lastSeen, narrow ? 10 : 14)]
-        let findingsWidth = narrow ? 0 : 10
+        // Narrow terminals keep the findings and drop the last-seen time.
+        let fixed: [(ServiceSort, Int)] = [(.spans, 8), (.traces, 8), (.errorRate, 8), (.p50, 9), (.p95, 9), (.lastSeen, narrow ? 0 : 14)]
+        let findingsWidth = narrow ? 9 : 10
         let nameWidth = max(12, rect.width - 2 - fixed.reduce(0) { $0 + $1.1 } - findingsWidth)
         // Header, with ▼ on the sort column.
         let header = Style(.header, bold: true)
@@ -17,7 +18,7 @@ enum ServicesView {
             canvas.put(DisplayWidth.pad(mark(sort) + sort.title, to: w, alignRight: true), x: x, y: rect.y, style: header)
             x += w
         }
-        if findingsWidth > 0 { canvas.put(DisplayWidth.pad("FINDINGS", to: findingsWidth, alignRight: true), x: x, y: rect.y, style: header) }
+        canvas.put(DisplayWidth.pad("FINDINGS", to: findingsWidth, alignRight: true), x: x, y: rect.y, style: header)
         let visible = rect.height - 1
         if v.rows.isEmpty {
             let text = state.store.spanCount == 0 ? "No spans yet — waiting for \(state.sourceName)" : "No service matches \"\(v.filter)\""
@@ -33,7 +34,7 @@ enum ServicesView {
                 (String(format1(row.errorRate * 100)) + "%", row.errorCount > 0 ? Style(.error) : Style(.muted)),
                 (DurationFormat.format(row.p50), Style()),
                 (DurationFormat.format(row.p95), row.p95 > row.p50 * 5 ? Style(.warning) : Style()),
-                (String(TimeFormat.timeOfDay(row.lastSeen, utcOffsetSeconds: state.utcOffsetSeconds).dropLast(narrow ? 4 : 0)), Style(.muted)),
+                (TimeFormat.timeOfDay(row.lastSeen, utcOffsetSeconds: state.utcOffsetSeconds), Style(.muted)),
             ]
             var x = rect.x + 1 + nameWidth
             // A remote service with nothing loaded yet: no figures to show.
@@ -42,7 +43,7 @@ enum ServicesView {
                 canvas.put(DisplayWidth.pad(text, to: w, alignRight: true), x: x, y: y, style: selected ?? style)
                 x += w
             }
-            if findingsWidth > 0 {
+            do {
                 let f = state.services.findings[row.name] ?? (0, 0)
                 let text = f.errors + f.warnings == 0 ? "·" : [f.errors > 0 ? "\(f.errors)E" : nil, f.warnings > 0 ? "\(f.warnings)W" : nil]
                     .compactMap { $0 }.joined(separator: " ")

@@ -117,6 +117,8 @@ extension AppState {
         case .bottom: move(by: Int.max / 2)
         case .cycleSort:
             services.sort = ServiceSort(rawValue: (services.sort.rawValue + 1) % ServiceSort.allCases.count)!
+            // Narrow screens hide the last-seen column: don't sort by what can't be seen.
+            if services.sort == .lastSeen && width < 80 { services.sort = .name }
             forceRefresh()
         case .allTraces:
             openTraces(service: nil)
