@@ -150,6 +150,9 @@ public struct AppState: Sendable {
     /// A trace asked for on the command line, opened as soon as it has arrived.
     public var pendingTraceToOpen: TraceID?
     public var servicePalette: [String: Int] = [:]
+    /// Each trace's findings, kept until the trace changes: the services and Insights
+    /// views refresh often while data streams in and share these.
+    var findingsCache: [TraceID: (generation: Int, findings: [Finding])] = [:]
     /// Set whenever what is shown may have changed; the main loop clears it after drawing.
     public var needsRender = true
     var shownGeneration = -1
@@ -163,6 +166,25 @@ public struct AppState: Sendable {
         self.width = width
         self.height = height
         refresh()
+    }
+
+    /// Every held trace's findings, recomputed only for traces that changed.
+    mutating func allFindings() -> [Finding] {
+        var out: [Finding] = []
+        for trace in store.traces.values {
+            if let cached = findingsCache[trace.id], cached.generation == trace.storeGeneration {
+                out += cached.findings
+            } else {
+                let findings = Insights.check(trace)
+                findingsCache[trace.id] = (trace.storeGeneration, findings)
+                out += findings
+            }
+        }
+        // Evicted traces leave the cache once it has grown well past the store.
+        if findingsCache.count > 2 * store.traceCount + 64 {
+            findingsCache = findingsCache.filter { store.traces[$0.key] != nil }
+        }
+        return out
     }
 
     /// A stable colour slot per service, in order of first appearance.

@@ -35,10 +35,8 @@ extension Severity {
 }
 
 enum InsightsView {
-    /// Every trace's findings, grouped by rule and service, worst and most frequent first.
-    static func groups(_ store: TraceStore) -> [InsightGroup] {
-        let traces = Array(store.traces.values)
-        let findings = traces.flatMap { Insights.check($0) } + Insights.nameCardinality(traces)
+    /// Findings grouped by rule and service, worst and most frequent first.
+    static func groups(_ findings: [Finding]) -> [InsightGroup] {
         let zero = TraceID(high: 0, low: 0)
         return Dictionary(grouping: findings, by: { [$0.rule, $0.service] }).compactMap { key, list -> InsightGroup? in
             guard let rule = Rules.rule(key[0]) else { return nil }

@@ -507,7 +507,8 @@ extension AppState {
         case .services: refreshServices()
         case .traces: refreshTraces()
         case .waterfall: refreshWaterfall()
-        case .insights: insights.groups = InsightsView.groups(store)
+        case .insights:
+            insights.groups = InsightsView.groups(allFindings() + Insights.nameCardinality(Array(store.traces.values)))
         }
         clampAll()
     }
@@ -525,12 +526,10 @@ extension AppState {
         }
         rows.sort(by: services.sort.comparator)
         var findings: [String: (errors: Int, warnings: Int)] = [:]
-        for trace in store.traces.values {
-            for f in Insights.check(trace) where f.severity >= .warning {
-                var c = findings[f.service] ?? (0, 0)
-                if f.severity == .error { c.errors += 1 } else { c.warnings += 1 }
-                findings[f.service] = c
-            }
+        for f in allFindings() where f.severity >= .warning {
+            var c = findings[f.service] ?? (0, 0)
+            if f.severity == .error { c.errors += 1 } else { c.warnings += 1 }
+            findings[f.service] = c
         }
         services.findings = findings
         services.rows = rows

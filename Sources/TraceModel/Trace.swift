@@ -11,6 +11,9 @@ public struct Trace: Sendable {
     public private(set) var duplicateCount = 0
     /// Bumped on every change so views can cache what they derive.
     public private(set) var revision = 0
+    /// The store generation of the trace's last change. Unlike `revision` it never
+    /// repeats for an id, even when an evicted trace arrives again.
+    public internal(set) var storeGeneration = 0
 
     public init(id: TraceID) {
         self.id = id

@@ -28,6 +28,7 @@ public struct TraceStore: Sendable {
             }
             let before = traces[span.traceID]!.spanCount
             traces[span.traceID]!.add(span)
+            traces[span.traceID]!.storeGeneration = generation
             spanCount += traces[span.traceID]!.spanCount - before
         }
         evictIfNeeded()

@@ -54,6 +54,17 @@ import Testing
         #expect(store.spanCount == 5 && store.traceCount == 3)
     }
 
+    @Test func aTraceThatArrivesAgainAfterEvictionHasANewGeneration() {
+        var store = TraceStore(maxSpans: 1)
+        store.add(span("1", trace: "a", start: 0, end: 1))
+        let first = store.trace(tid("a"))!.storeGeneration
+        store.add(span("1", trace: "b", start: 0, end: 1))
+        #expect(store.trace(tid("a")) == nil)
+        store.add(span("2", trace: "a", start: 0, end: 1))
+        #expect(store.trace(tid("a"))!.revision == 1, "revision restarts with the new trace")
+        #expect(store.trace(tid("a"))!.storeGeneration > first)
+    }
+
     @Test func duplicateSpansDoNotInflateCounts() {
         var store = TraceStore()
         store.add([span("1", trace: "a", start: 0, end: 1), span("1", trace: "a", start: 0, end: 1)])
