@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "spanscope", targets: ["spanscope"]),
+        .executable(name: "spanscope-bench", targets: ["spanscope-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,6 +23,13 @@ let package = Package(
             name: "spanscope",
             dependencies: [
                 "TraceModel", "TraceInsights", "TraceSources", "ExplorerUI", "TerminalBackend",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "spanscope-bench",
+            dependencies: [
+                "TraceModel", "TraceSources", "ExplorerUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -70,8 +70,18 @@ public struct TracesViewState: Sendable {
     public var service: String?
     public var errorsOnly = false
     public var query = ""
-    public var rows: [TraceSummary] = []
+    public var rows: [TraceSummary] = [] {
+        didSet {
+            // Drawing needs these every frame; derive them once per change of the rows.
+            let starts = rows.lazy.map(\.startTime)
+            spansManyDays = (starts.max() ?? 0) - (starts.min() ?? 0) > 86_400_000_000_000
+            longestDuration = max(1, rows.lazy.map(\.duration).max() ?? 1)
+        }
+    }
     public var position = ListPosition()
+    /// Rows from several days show the date.
+    public private(set) var spansManyDays = false
+    public private(set) var longestDuration: Int64 = 1
 }
 
 public enum Pane: Sendable { case waterfall, detail }
@@ -81,25 +91,50 @@ public struct WaterfallViewState: Sendable {
     public var trace: Trace
     public var tree: TraceTree
     public var rows: [WaterfallRow] = []
-    public var collapsed: Set<SpanID> = []
+    /// Folds, runs and the hiding filter.
+    public var options = WaterfallOptions()
     public var position = ListPosition()
     public var focus = Pane.waterfall
     public var detail = ListPosition()
     public var search = ""
-    /// Row indices matching `search`.
+    /// `H`: show only spans matching `search`, with their ancestors.
+    public var hideNonMatching = false
+    /// Spans matching `search`, in display order (found even inside folds).
+    public var matchSpans: [Int] = []
+    /// Visible row indices holding a match.
     public var matches: [Int] = []
+    /// Each span's place in the fully expanded tree, to step through matches in order.
+    public var displayRank: [Int] = []
     /// The tracing guide's findings on this trace, by span.
     public var findings: [SpanID: [Finding]] = [:]
 
-    init(trace: Trace) {
+    init(trace: Trace, findings: [Finding]) {
         traceID = trace.id
         self.trace = trace
         tree = trace.tree()
-        findings = Self.findings(trace)
+        self.findings = Self.bySpan(findings)
+        displayRank = Self.ranks(tree, count: trace.spanCount)
+        rootName = trace.rootSpan?.name ?? ""
     }
 
-    static func findings(_ trace: Trace) -> [SpanID: [Finding]] {
-        Dictionary(grouping: Insights.check(trace).filter { $0.spanID != nil }, by: { $0.spanID! })
+    /// The root span's name for the title bar (finding it walks every span).
+    public var rootName = ""
+
+    static func ranks(_ tree: TraceTree, count: Int) -> [Int] {
+        var rank = [Int](repeating: Int.max, count: count)
+        var next = 0
+        var stack = (tree.roots + tree.orphanGroups.flatMap(\.spans)).reversed().map { $0 }
+        while let i = stack.popLast() {
+            guard rank[i] == Int.max else { continue }
+            rank[i] = next
+            next += 1
+            stack.append(contentsOf: tree.children[i].reversed())
+        }
+        return rank
+    }
+
+    static func bySpan(_ findings: [Finding]) -> [SpanID: [Finding]] {
+        Dictionary(grouping: findings.filter { $0.spanID != nil }, by: { $0.spanID! })
     }
 
     public var selectedSpan: Span? {
@@ -168,18 +203,18 @@ public struct AppState: Sendable {
         refresh()
     }
 
+    /// One trace's findings, from the cache unless the trace changed since.
+    mutating func findings(for trace: Trace) -> [Finding] {
+        if let cached = findingsCache[trace.id], cached.generation == trace.storeGeneration { return cached.findings }
+        let findings = Insights.check(trace)
+        findingsCache[trace.id] = (trace.storeGeneration, findings)
+        return findings
+    }
+
     /// Every held trace's findings, recomputed only for traces that changed.
     mutating func allFindings() -> [Finding] {
         var out: [Finding] = []
-        for trace in store.traces.values {
-            if let cached = findingsCache[trace.id], cached.generation == trace.storeGeneration {
-                out += cached.findings
-            } else {
-                let findings = Insights.check(trace)
-                findingsCache[trace.id] = (trace.storeGeneration, findings)
-                out += findings
-            }
-        }
+        for trace in store.traces.values { out += findings(for: trace) }
         // Evicted traces leave the cache once it has grown well past the store.
         if findingsCache.count > 2 * store.traceCount + 64 {
             findingsCache = findingsCache.filter { store.traces[$0.key] != nil }

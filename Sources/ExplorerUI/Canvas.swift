@@ -92,6 +92,18 @@ public struct Canvas: Equatable, Sendable {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(width, x + (maxWidth ?? width))
         var col = x
+        // Printable ASCII (most of any screen) needs no sanitizing or grapheme breaking.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            for b in text.utf8 {
+                if col + 1 > limit { break }
+                if col >= 0 {
+                    if cells[y * width + col].isContinuation, col > 0 { cells[y * width + col - 1].character = " " }
+                    cells[y * width + col] = Cell(character: Character(Unicode.Scalar(b)), style: style, isContinuation: false)
+                }
+                col += 1
+            }
+            return col - x
+        }
         for ch in SafeText.sanitize(text) {
             let w = DisplayWidth.of(ch)
             if w == 0 { continue }

@@ -163,6 +163,33 @@ public enum DetailView {
         return lines
     }
 
+    /// What a folded run of alike siblings adds up to.
+    static func runSummary(_ members: [Int], in trace: Trace, width: Int) -> [(String, Style)] {
+        let spans = members.map { trace.spans[$0] }
+        let durations = spans.map(\.duration).sorted()
+        let first = spans[0]
+        let start = spans.map(\.startTime).min() ?? 0
+        let end = spans.map { max($0.endTime, $0.startTime) }.max() ?? start
+        let errors = spans.filter(\.isError).count
+        var out: [(String, Style)] = [
+            ("\(first.name) ×\(spans.count)", Style(.text, bold: true)),
+            ("service   " + first.serviceName, Style(.accent)),
+            ("spans     \(spans.count) siblings in a row with the same service and name", Style()),
+            ("total     " + DurationFormat.format(durations.reduce(0, +)) + "  (sum of durations)", Style()),
+            ("wall      " + DurationFormat.format(end - start) + "  from +" + DurationFormat.format(start - trace.startTime), Style()),
+            ("min       " + DurationFormat.format(durations.first ?? 0), Style()),
+            ("median    " + DurationFormat.format(percentile(durations, 50)), Style()),
+            ("p95       " + DurationFormat.format(percentile(durations, 95)), Style()),
+            ("max       " + DurationFormat.format(durations.last ?? 0), Style()),
+            ("errors    \(errors)", Style(errors > 0 ? .error : .text)),
+            ("", Style()),
+        ]
+        for line in wordWrapped("Space or → expands the run; each span then has its own row and detail.", width: width) {
+            out.append((line, Style(.muted)))
+        }
+        return out
+    }
+
     static func draw(_ state: AppState, _ w: WaterfallViewState, into canvas: inout Canvas, pane: Rect) {
         let focused = w.focus == .detail
         let titleStyle = Style(focused ? .accent : .border, bold: focused)
@@ -170,6 +197,11 @@ public enum DetailView {
         canvas.put(title + String(repeating: "─", count: max(0, pane.width - DisplayWidth.of(title))), x: pane.x, y: pane.y,
                    style: titleStyle, maxWidth: pane.width)
         guard let span = w.selectedSpan else {
+            if w.position.cursor < w.rows.count, case .run(let members) = w.rows[w.position.cursor].kind {
+                for (i, line) in runSummary(members, in: w.trace, width: pane.width - 2).enumerated() where i < pane.height - 1 {
+                    canvas.put(line.0, x: pane.x + 1, y: pane.y + 1 + i, style: line.1, maxWidth: pane.width - 2)
+                }
+            }
             if w.position.cursor < w.rows.count, case .missingParent(let id, let isCycle) = w.rows[w.position.cursor].kind {
                 let text = isCycle
                     ? "These spans name each other as parents (a cycle); the cycle was cut here so every span stays visible."

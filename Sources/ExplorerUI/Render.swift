@@ -93,7 +93,7 @@ enum TitleBar {
         }
         if state.screen == .waterfall, let w = state.waterfall {
             var t = "Trace " + String(w.traceID.hex.prefix(12)) + "…"
-            if let root = w.trace.rootSpan { t += " " + root.name }
+            if !w.rootName.isEmpty { t += " " + w.rootName }
             crumbs.append(t)
         }
         let right = state.sourceName + " "

@@ -24,7 +24,8 @@ enum StatusBar {
         let (health, failed) = healthText(state.health)
         var x = canvas.put(" " + DisplayWidth.truncate(health, to: canvas.width / 2) + " ", x: 0, y: y,
                            style: failed ? Style(.statusError) : base)
-        var counts = " \(Table.grouped(state.store.spanCount)) spans · \(Table.grouped(state.store.traceCount)) traces"
+        let spans = state.store.spanCount, traces = state.store.traceCount
+        var counts = " \(Table.grouped(spans)) span\(spans == 1 ? "" : "s") · \(Table.grouped(traces)) trace\(traces == 1 ? "" : "s")"
         if state.store.evictedTraces > 0 { counts += " · \(Table.grouped(state.store.evictedTraces)) evicted" }
         x += canvas.put(counts + " ", x: x, y: y, style: base)
         let live = state.paused ? " ⏸ PAUSED" + (state.held.isEmpty ? "" : " +\(state.held.count)") + " " : " LIVE "
@@ -49,7 +50,7 @@ enum StatusBar {
             switch prompt.screen {
             case .services: info = "\(state.services.rows.count) match · Enter keep · Esc clear"
             case .traces: info = "\(state.traces.rows.count) match · >120ms <2s op: svc: is:error · Enter keep · Esc clear"
-            case .waterfall: info = "\(state.waterfall?.matches.count ?? 0) match · n/N jump · Enter keep · Esc clear"
+            case .waterfall: info = "\(state.waterfall?.matchSpans.count ?? 0) match · >5ms >2.5% svc: key=v is:error · H hide others · Esc clear"
             case .insights: info = ""
             }
             canvas.put(info, x: max(x + 2, canvas.width - DisplayWidth.of(info) - 1), y: y, style: Style(.muted))

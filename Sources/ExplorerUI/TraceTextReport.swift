@@ -45,7 +45,9 @@ public struct TraceTextReport {
     /// One trace as a waterfall: tree, service, name, start offset, duration, bar, errors.
     public func waterfall(_ trace: Trace) -> String {
         let tree = trace.tree()
-        let rows = WaterfallLayout.rows(trace: trace, tree: tree, collapsed: [])
+        var options = WaterfallOptions()
+        options.runThreshold = .max  // text output lists every span
+        let rows = WaterfallLayout.rows(trace: trace, tree: tree, options: options)
         let barWidth = max(10, min(40, width / 4))
         let serviceWidth = min(20, max(8, trace.services.map { DisplayWidth.of(SafeText.sanitize($0)) }.max() ?? 8))
         let longest = rows.indices.map { i -> Int in
@@ -53,6 +55,7 @@ public struct TraceTextReport {
             switch rows[i].kind {
             case .span(let s): label = SafeText.sanitize(trace.spans[s].name) + (trace.spans[s].isError ? " ✗" : "")
             case .missingParent: label = "⚠ missing parent 0123456789abcdef"
+            case .run: label = ""  // runs are not grouped in text output
             }
             return DisplayWidth.of(WaterfallLayout.guide(for: i, in: rows)) + DisplayWidth.of(label)
         }.max() ?? 0
@@ -78,6 +81,8 @@ public struct TraceTextReport {
             case .missingParent(let id, let isCycle):
                 let label = isCycle ? "⟳ parent cycle through \(id.hex)" : "⚠ missing parent \(id.hex)"
                 lines.append(paint(DisplayWidth.pad(guide + label, to: nameWidth), "33"))
+            case .run:
+                break
             case .span(let index):
                 let span = trace.spans[index]
                 let mark = span.isError ? " ✗" : ""

@@ -7,8 +7,7 @@ enum TracesView {
         let barWidth = rect.width >= 100 ? 16 : 8
         let serviceWidth = rect.width >= 100 ? 18 : 12
         // Rows from several days need the date; otherwise the time of day says more.
-        let starts = v.rows.lazy.map(\.startTime)
-        let manyDays = (starts.max() ?? 0) - (starts.min() ?? 0) > 86_400_000_000_000
+        let manyDays = v.spansManyDays
         let startWidth = manyDays ? 19 : 12
         let fixed = startWidth + 1 + serviceWidth + 10 + 7 + 5 + barWidth + 2
         let nameWidth = max(10, rect.width - fixed - 1)
@@ -41,7 +40,7 @@ enum TracesView {
             Table.emptyMessage(&canvas, text, rect: Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: visible))
             return
         }
-        let longest = v.rows.lazy.map(\.duration).max() ?? 1
+        let longest = v.longestDuration
         let scale = TimeScale(start: 0, end: max(1, longest))
         Table.drawVisibleRows(v.rows, position: v.position, rect: rect, canvas: &canvas) { row, y, selected, canvas in
             var x = rect.x + 1

@@ -134,6 +134,7 @@ extension AppState {
             if let focus = waterfall?.focus { waterfall?.focus = focus == .detail ? .waterfall : .detail }
         case .toggleCollapse, .collapse, .expand, .collapseAll, .expandAll:
             fold(action)
+        case .hideNonMatching: toggleHiding()
         case .nextMatch: jumpToMatch(forward: true)
         case .previousMatch: jumpToMatch(forward: false)
         }
@@ -245,11 +246,10 @@ extension AppState {
             message = "trace \(id.hex) is not loaded"
             return
         }
-        var w = WaterfallViewState(trace: trace)
-        w.rows = WaterfallLayout.rows(trace: trace, tree: w.tree, collapsed: [])
-        if let spanID, let row = w.rows.firstIndex(where: { $0.spanIndex.map { trace.spans[$0].spanID } == spanID }) {
-            w.position.cursor = row
-        }
+        var w = WaterfallViewState(trace: trace, findings: findings(for: trace))
+        w.options.collapsed = WaterfallLayout.autoCollapsed(trace: trace, tree: w.tree)
+        Self.relayout(&w, keeping: nil)
+        if let spanID, let index = trace.index(of: spanID) { Self.reveal(&w, index) }
         waterfall = w
         screen = .waterfall
         clampAll()
@@ -368,43 +368,101 @@ extension AppState {
     private mutating func setWaterfallSearch(_ text: String) {
         guard var w = waterfall else { return }
         w.search = text
-        w.matches = Self.matchingRows(w, text)
+        Self.findMatches(&w)
+        if w.hideNonMatching { Self.relayout(&w, keeping: w.rows.indices.contains(w.position.cursor) ? w.rows[w.position.cursor].anchorSpan : nil) }
+        Self.markMatchRows(&w)
         // Typing jumps live to the first match at or after the cursor.
-        if let next = w.matches.first(where: { $0 >= w.position.cursor }) ?? w.matches.first {
-            w.position.cursor = next
+        let here = Self.currentRank(w)
+        if let next = w.matchSpans.first(where: { w.displayRank[$0] >= here }) ?? w.matchSpans.first {
+            Self.reveal(&w, next)
         }
         waterfall = w
         clampAll()
     }
 
-    static func matchingRows(_ w: WaterfallViewState, _ text: String) -> [Int] {
-        let needle = text.lowercased()
-        guard !needle.isEmpty else { return [] }
-        return w.rows.indices.filter { i in
-            guard let s = w.rows[i].spanIndex else { return false }
-            let span = w.trace.spans[s]
-            if span.name.lowercased().contains(needle) || span.serviceName.lowercased().contains(needle) { return true }
-            if span.spanID.hex.hasPrefix(needle) { return true }
-            return span.attributes.contains {
-                $0.key.lowercased().contains(needle) || $0.value.displayText.lowercased().contains(needle)
+    /// Spans matching the query, in display order.
+    static func findMatches(_ w: inout WaterfallViewState) {
+        let query = WaterfallQuery(w.search)
+        if query.isEmpty {
+            w.matchSpans = []
+        } else {
+            let duration = w.trace.duration
+            w.matchSpans = w.trace.spans.indices.filter { query.matches(w.trace.spans[$0], traceDuration: duration) }
+            w.matchSpans.sort { w.displayRank[$0] < w.displayRank[$1] }
+        }
+        w.options.keep = w.hideNonMatching && !query.isEmpty ? WaterfallLayout.keepSet(trace: w.trace, matching: w.matchSpans) : nil
+    }
+
+    static func markMatchRows(_ w: inout WaterfallViewState) {
+        guard !w.matchSpans.isEmpty else { w.matches = []; return }
+        let set = Set(w.matchSpans)
+        w.matches = w.rows.indices.filter { i in
+            switch w.rows[i].kind {
+            case .span(let s): return set.contains(s)
+            case .run(let members): return members.contains(where: set.contains)
+            case .missingParent: return false
             }
         }
     }
 
+    static func currentRank(_ w: WaterfallViewState) -> Int {
+        guard w.position.cursor < w.rows.count else { return 0 }
+        let row = w.rows[w.position.cursor]
+        if let a = row.anchorSpan { return w.displayRank[a] }
+        // A missing-parent line sits just before its first orphan.
+        if w.position.cursor + 1 < w.rows.count, let a = w.rows[w.position.cursor + 1].anchorSpan { return w.displayRank[a] - 1 }
+        return 0
+    }
+
     private mutating func jumpToMatch(forward: Bool) {
-        guard var w = waterfall, !w.matches.isEmpty else {
+        guard var w = waterfall, !w.matchSpans.isEmpty else {
             message = "no matches; / searches the waterfall"
             return
         }
-        let c = w.position.cursor
+        let here = Self.currentRank(w)
+        let onRun: Bool = {
+            if w.position.cursor < w.rows.count, case .run = w.rows[w.position.cursor].kind { return true }
+            return false
+        }()
+        let target: Int
         if forward {
-            w.position.cursor = w.matches.first { $0 > c } ?? w.matches[0]
+            // On a folded run the match may be its first member: step into it.
+            target = w.matchSpans.first { w.displayRank[$0] > here || (onRun && w.displayRank[$0] == here) } ?? w.matchSpans[0]
         } else {
-            w.position.cursor = w.matches.last { $0 < c } ?? w.matches[w.matches.count - 1]
+            target = w.matchSpans.last { w.displayRank[$0] < here } ?? w.matchSpans[w.matchSpans.count - 1]
         }
+        Self.reveal(&w, target)
         w.detail = ListPosition()
         waterfall = w
         clampAll()
+    }
+
+    /// Unfolds whatever hides a span (collapsed ancestors, folded runs) and puts the
+    /// cursor on it.
+    static func reveal(_ w: inout WaterfallViewState, _ index: Int) {
+        var ancestors: [Int] = []
+        var p = w.trace.spans[index].hasParent ? w.trace.index(of: w.trace.spans[index].parentSpanID) : nil
+        while let j = p, !ancestors.contains(j), ancestors.count < w.trace.spanCount {
+            ancestors.append(j)
+            w.options.collapsed.remove(w.trace.spans[j].spanID)
+            let span = w.trace.spans[j]
+            p = span.hasParent && span.parentSpanID != span.spanID ? w.trace.index(of: span.parentSpanID) : nil
+        }
+        relayout(&w, keeping: nil)
+        for _ in 0...(ancestors.count + 1) {
+            if let row = w.rows.firstIndex(where: { $0.spanIndex == index }) {
+                w.position.cursor = row
+                return
+            }
+            // Inside a folded run: open the run holding the span or one of its ancestors.
+            let path = Set([index] + ancestors)
+            guard let run = w.rows.first(where: { row in
+                if case .run(let members) = row.kind { return row.isCollapsed && members.contains(where: path.contains) }
+                return false
+            }), let first = run.anchorSpan else { return }
+            w.options.toggledRuns.formSymmetricDifference([w.trace.spans[first].spanID])
+            relayout(&w, keeping: nil)
+        }
     }
 
     // MARK: folding
@@ -414,14 +472,37 @@ extension AppState {
         let cursor = w.position.cursor
         guard cursor < w.rows.count else { return }
         let row = w.rows[cursor]
-        let id = row.spanIndex.map { w.trace.spans[$0].spanID }
+        if case .run(let members) = row.kind {
+            let key = w.trace.spans[members[0]].spanID
+            switch action {
+            case .toggleCollapse:
+                w.options.toggledRuns.formSymmetricDifference([key])
+            case .collapse where !row.isCollapsed, .expand where row.isCollapsed:
+                w.options.toggledRuns.formSymmetricDifference([key])
+            case .collapse:
+                if row.parentRow >= 0 { w.position.cursor = row.parentRow }
+                waterfall = w
+                clampAll()
+                return
+            case .collapseAll, .expandAll:
+                foldAll(&w, expand: action == .expandAll)
+            default:
+                return
+            }
+            Self.relayout(&w, keeping: members[0], preferRun: true)
+            waterfall = w
+            clampAll()
+            return
+        }
+        let index = row.spanIndex
+        let id = index.map { w.trace.spans[$0].spanID }
         switch action {
         case .toggleCollapse:
             guard let id, row.childCount > 0 else { return }
-            if w.collapsed.contains(id) { w.collapsed.remove(id) } else { w.collapsed.insert(id) }
+            if w.options.collapsed.contains(id) { w.options.collapsed.remove(id) } else { w.options.collapsed.insert(id) }
         case .collapse:
-            if let id, row.childCount > 0, !w.collapsed.contains(id) {
-                w.collapsed.insert(id)
+            if let id, row.childCount > 0, !w.options.collapsed.contains(id) {
+                w.options.collapsed.insert(id)
             } else if row.parentRow >= 0 {
                 w.position.cursor = row.parentRow
                 waterfall = w
@@ -430,36 +511,66 @@ extension AppState {
             }
         case .expand:
             guard let id else { return }
-            w.collapsed.remove(id)
-        case .collapseAll:
-            w.collapsed = Set(w.trace.spans.indices.filter { !w.tree.children[$0].isEmpty }.map { w.trace.spans[$0].spanID })
-        case .expandAll:
-            w.collapsed = []
+            w.options.collapsed.remove(id)
+        case .collapseAll, .expandAll:
+            foldAll(&w, expand: action == .expandAll)
         default:
             return
         }
-        relayout(&w, keeping: id)
+        Self.relayout(&w, keeping: index)
         waterfall = w
         clampAll()
     }
 
-    /// Rebuilds rows after a fold or new spans, keeping the cursor on the same span.
-    private func relayout(_ w: inout WaterfallViewState, keeping id: SpanID?) {
-        w.rows = WaterfallLayout.rows(trace: w.trace, tree: w.tree, collapsed: w.collapsed)
-        w.matches = Self.matchingRows(w, w.search)
-        guard let id else { return }
-        if let row = w.rows.firstIndex(where: { $0.spanIndex.map { w.trace.spans[$0].spanID } == id }) {
+    private func foldAll(_ w: inout WaterfallViewState, expand: Bool) {
+        w.options.toggledRuns = []
+        w.options.runsExpandedByDefault = expand
+        w.options.collapsed = expand ? [] : Set(w.trace.spans.indices.filter { !w.tree.children[$0].isEmpty }.map { w.trace.spans[$0].spanID })
+    }
+
+    /// `H`: hide what does not match the query (keeping ancestors), or show all again.
+    private mutating func toggleHiding() {
+        guard var w = waterfall else { return }
+        if !w.hideNonMatching && WaterfallQuery(w.search).isEmpty {
+            message = "type a query first: / then e.g. >2.5%  >5ms  svc:db  key=value  is:error"
+            return
+        }
+        w.hideNonMatching.toggle()
+        let anchor = w.rows.indices.contains(w.position.cursor) ? w.rows[w.position.cursor].anchorSpan : nil
+        Self.findMatches(&w)
+        Self.relayout(&w, keeping: anchor)
+        message = w.hideNonMatching ? "showing \(w.matchSpans.count) matching spans and their ancestors" : "showing all spans"
+        waterfall = w
+        clampAll()
+    }
+
+    /// Rebuilds rows after a fold, a filter or new spans, keeping the cursor on the
+    /// same span (or run).
+    static func relayout(_ w: inout WaterfallViewState, keeping index: Int?, preferRun: Bool = false) {
+        w.rows = WaterfallLayout.rows(trace: w.trace, tree: w.tree, options: w.options)
+        markMatchRows(&w)
+        guard let index else { return }
+        let isRun: (WaterfallRow) -> Bool = { if case .run = $0.kind { return true } else { return false } }
+        if let row = w.rows.firstIndex(where: { $0.anchorSpan == index && isRun($0) == preferRun })
+            ?? w.rows.firstIndex(where: { $0.anchorSpan == index }) {
             w.position.cursor = row
-        } else {
-            // The span went into a collapsed subtree: select its nearest visible ancestor.
-            var parent = w.trace.span(id)?.parentSpanID
-            while let p = parent, !p.isZero {
-                if let row = w.rows.firstIndex(where: { $0.spanIndex.map { w.trace.spans[$0].spanID } == p }) {
-                    w.position.cursor = row
-                    return
-                }
-                parent = w.trace.span(p)?.parentSpanID
+            return
+        }
+        // The span went into a fold: select the nearest visible ancestor, or its run.
+        var p: Int? = index
+        var steps = 0
+        while let j = p, steps <= w.trace.spanCount {
+            if let row = w.rows.firstIndex(where: { r in
+                if r.spanIndex == j { return true }
+                if case .run(let members) = r.kind { return members.contains(j) }
+                return false
+            }) {
+                w.position.cursor = row
+                return
             }
+            let span = w.trace.spans[j]
+            p = span.hasParent && span.parentSpanID != span.spanID ? w.trace.index(of: span.parentSpanID) : nil
+            steps += 1
         }
     }
 
@@ -568,11 +679,14 @@ extension AppState {
     private mutating func refreshWaterfall() {
         guard var w = waterfall, let trace = store.trace(w.traceID) else { return }
         guard trace.revision != w.trace.revision || trace.spanCount != w.trace.spanCount else { return }
-        let id = w.selectedSpan?.spanID
+        let id = w.rows.indices.contains(w.position.cursor) ? w.rows[w.position.cursor].anchorSpan.map { w.trace.spans[$0].spanID } : nil
         w.trace = trace
         w.tree = trace.tree()
-        w.findings = WaterfallViewState.findings(trace)
-        relayout(&w, keeping: id)
+        w.displayRank = WaterfallViewState.ranks(w.tree, count: trace.spanCount)
+        w.rootName = trace.rootSpan?.name ?? ""
+        w.findings = WaterfallViewState.bySpan(findings(for: trace))
+        Self.findMatches(&w)
+        Self.relayout(&w, keeping: id.flatMap(trace.index(of:)))
         waterfall = w
     }
 

@@ -36,10 +36,11 @@ public enum Insights {
                                service: span?.serviceName ?? "", spanName: span?.name ?? "", message: message))
         }
         var roots: [Span] = []
+        var memo = Memo()
         for span in trace.spans {
-            checkName(span, config: config, add: add)
+            checkName(span, config: config, memo: &memo, add: add)
             checkErrors(span, in: trace, add: add)
-            checkAttributes(span, config: config, add: add)
+            checkAttributes(span, config: config, memo: &memo, add: add)
             if span.isUnended {
                 add("span-unended", span, "no end time")
             } else if span.endTime < span.startTime {
@@ -69,15 +70,43 @@ public enum Insights {
         return out
     }
 
-    private static func checkName(_ span: Span, config: InsightConfig, add: (String, Span?, String) -> Void) {
+    /// Verdicts on strings that repeat across a trace's spans (keys, names): a big
+    /// trace has a few dozen distinct keys over a million attributes.
+    struct Memo {
+        struct KeyVerdict {
+            var customAlias: String?
+            var deprecated: String?
+            var secretKind: String?
+        }
+        var keys: [String: KeyVerdict] = [:]
+        var names: [String: (generic: Bool, highCardinality: String?)] = [:]
+
+        mutating func key(_ key: String, config: InsightConfig) -> KeyVerdict {
+            if let v = keys[key] { return v }
+            let v = KeyVerdict(customAlias: customKeyAliases[key.lowercased()], deprecated: deprecatedKeys[key],
+                               secretKind: SecretDetector.secretKey(key, config: config))
+            if keys.count < 10_000 { keys[key] = v }
+            return v
+        }
+
+        mutating func name(_ name: String, config: InsightConfig) -> (generic: Bool, highCardinality: String?) {
+            if let v = names[name] { return v }
+            let v = (config.genericNames.contains(name.lowercased()), NamePattern.highCardinalityReason(name))
+            if names.count < 10_000 { names[name] = v }
+            return v
+        }
+    }
+
+    private static func checkName(_ span: Span, config: InsightConfig, memo: inout Memo, add: (String, Span?, String) -> Void) {
         let name = span.name
-        if config.genericNames.contains(name.lowercased()) {
+        let verdict = memo.name(name, config: config)
+        if verdict.generic {
             add("span-name-generic", span, "\"\(name)\" names no operation")
         } else if httpVerbs.contains(name), span.kind == .server, let route = span.attributes[key: "http.route"]?.stringValue {
             // A bare method is what semconv prescribes only when no route is known.
             add("span-name-generic", span, "\"\(name)\" should be \"\(name) \(route)\"")
         }
-        if let why = NamePattern.highCardinalityReason(name) {
+        if let why = verdict.highCardinality {
             add("span-name-high-cardinality", span, "\(why) in \"\(NamePattern.template(name))\"")
         }
     }
@@ -104,7 +133,7 @@ public enum Insights {
         }
     }
 
-    private static func checkAttributes(_ span: Span, config: InsightConfig, add: (String, Span?, String) -> Void) {
+    private static func checkAttributes(_ span: Span, config: InsightConfig, memo: inout Memo, add: (String, Span?, String) -> Void) {
         if span.attributes.count > 128 { add("attribute-limits", span, "\(span.attributes.count) attributes (limit 128)") }
         if span.events.count > 128 { add("attribute-limits", span, "\(span.events.count) events (limit 128)") }
         if span.links.count > 128 { add("attribute-limits", span, "\(span.links.count) links (limit 128)") }
@@ -112,13 +141,14 @@ public enum Insights {
             + span.events.map { ("event \"\($0.name)\" ", $0.attributes) }
         for (place, attributes) in spots {
             for a in attributes {
-                if place.isEmpty, let standard = customKeyAliases[a.key.lowercased()] {
+                let verdict = memo.key(a.key, config: config)
+                if place.isEmpty, let standard = verdict.customAlias {
                     add("attribute-custom-key", span, "\(a.key) → use \(standard)")
                 }
-                if place.isEmpty, let successor = deprecatedKeys[a.key] {
+                if place.isEmpty, let successor = verdict.deprecated {
                     add("attribute-deprecated", span, "\(a.key) → \(successor)")
                 }
-                if let kind = SecretDetector.secretKey(a.key, config: config), a.value != .empty, !isCountOrFlag(a.value) {
+                if let kind = verdict.secretKind, a.value != .empty, !isCountOrFlag(a.value) {
                     add("sensitive-key", span, "\(place)attribute \(a.key) names a secret (\(kind)); value not shown")
                 } else if let s = a.value.stringValue, let kind = SecretDetector.secretValue(s) {
                     add("sensitive-value", span, "\(place)attribute \(a.key) holds what looks like a \(kind); value not shown")

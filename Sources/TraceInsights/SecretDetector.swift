@@ -34,6 +34,7 @@ public enum SecretDetector {
 
     /// What kind of secret or PII a value looks like, or nil.
     public static func secretValue(_ value: String) -> String? {
+        guard mightBeSecret(value) else { return nil }
         let trimmed = value.trimmingWhitespace
         if looksLikeCardNumber(trimmed) { return "card number" }
         if looksLikeJWT(trimmed) { return "JWT" }
@@ -44,6 +45,35 @@ public enum SecretDetector {
         }
         if looksLikeEmail(trimmed) { return "e-mail address" }
         return nil
+    }
+
+    /// A byte-level first pass: every detector below needs one of these traits, and
+    /// most values (ids, routes, numbers) have none, so they skip the slower checks.
+    static func mightBeSecret(_ value: String) -> Bool {
+        var digits = 0
+        var head: UInt64 = 0  // the first bytes after leading spaces, ASCII-lowercased
+        var headCount = 0
+        var ascii = true
+        for b in value.utf8 {
+            if b == UInt8(ascii: "@") { return true }
+            if b >= 0x80 { ascii = false }
+            if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") { digits += 1 }
+            if headCount < 6 && (headCount > 0 || (b != 0x20 && b != 0x09 && b != 0x0A && b != 0x0D)) {
+                head |= UInt64(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) << (8 * headCount)
+                headCount += 1
+            }
+        }
+        if digits >= 13 { return true }
+        guard ascii else { return false }
+        for prefix in Self.secretPrefixes where head & prefix.mask == prefix.bits { return true }
+        return false
+    }
+
+    /// Lower-cased prefixes packed little-endian, as `mightBeSecret` packs the head.
+    private static let secretPrefixes: [(bits: UInt64, mask: UInt64)] = ["eyj", "bearer", "akia", "asia", "sk-"].map { p in
+        var bits: UInt64 = 0
+        for (i, b) in p.utf8.enumerated() { bits |= UInt64(b) << (8 * i) }
+        return (bits, p.utf8.count == 8 ? ~0 : (UInt64(1) << (8 * p.utf8.count)) - 1)
     }
 
     /// 13–19 digits (spaces or dashes allowed between groups) passing the Luhn check.

@@ -1,5 +1,5 @@
 /// OTLP's AnyValue: every variant, nested.
-public indirect enum AttributeValue: Hashable, Sendable {
+public enum AttributeValue: Hashable, Sendable {
     case string(String)
     case bool(Bool)
     case int(Int64)

@@ -1,3 +1,4 @@
+import Foundation
 import TraceModel
 #if canImport(Glibc)
 import Glibc
@@ -19,12 +20,36 @@ public enum FileLoader {
         public var issues: [DecodeIssue]
     }
 
-    public static func load(path: String) throws -> Loaded {
+    public static func load(path: String, workers: Int = defaultWorkers) throws -> Loaded {
+        var loaded = Loaded(spans: [], issues: [])
+        try stream(path: path, workers: workers) { result in
+            loaded.spans.append(contentsOf: result.spans)
+            loaded.issues.append(contentsOf: result.issues)
+        }
+        return loaded
+    }
+
+    /// One decoding thread per core.
+    public static var defaultWorkers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    /// Reads a file to its end, handing decoded batches to `deliver` in file order. A
+    /// regular JSON Lines file is decoded on `workers` threads; anything else (pipes,
+    /// pretty-printed documents, one worker) is read sequentially.
+    public static func stream(path: String, workers: Int = defaultWorkers, _ deliver: (RecordDecoder.Result) -> Void) throws {
         let fd = try FileHandleFD.open(path)
         defer { close(fd) }
         var framer = RecordFramer()
+        var st = stat()
+        fstat(fd, &st)
+        if workers > 1 && (st.st_mode & S_IFMT) == S_IFREG && ParallelDecoder.looksLikeJSONLines(fd: fd) {
+            let outcome = ParallelDecoder.decode(fd: fd, limit: Int64(st.st_size), workers: workers) { result, _ in
+                deliver(result)
+                return true
+            }
+            lseek(fd, off_t(outcome.consumed), SEEK_SET)
+            framer = RecordFramer(firstLine: outcome.nextLine)
+        }
         let decoder = RecordDecoder()
-        var loaded = Loaded(spans: [], issues: [])
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
@@ -34,14 +59,9 @@ public enum FileLoader {
             }
             if n == 0 { break }
             let outputs = buffer.withUnsafeBytes { framer.feed(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-            let r = decoder.decode(outputs)
-            loaded.spans.append(contentsOf: r.spans)
-            loaded.issues.append(contentsOf: r.issues)
+            deliver(decoder.decode(outputs))
         }
-        let r = decoder.decode(framer.finish())
-        loaded.spans.append(contentsOf: r.spans)
-        loaded.issues.append(contentsOf: r.issues)
-        return loaded
+        deliver(decoder.decode(framer.finish()))
     }
 
     public static func load(bytes: [UInt8]) -> Loaded {

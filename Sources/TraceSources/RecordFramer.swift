@@ -29,8 +29,11 @@ public struct RecordFramer: Sendable {
         case unterminated(line: Int)
     }
 
-    public init(maxRecordBytes: Int = 64 << 20) {
+    /// `firstLine` numbers the first line fed: a framer that starts mid-file (a chunk
+    /// decoded in parallel, or the tail after a parallel load) keeps real line numbers.
+    public init(maxRecordBytes: Int = 64 << 20, firstLine: Int = 1) {
         self.maxRecordBytes = maxRecordBytes
+        self.nextLine = firstLine
     }
 
     public var hasPendingBytes: Bool { !partial.isEmpty || !document.isEmpty }

@@ -4,6 +4,14 @@
 final class StringInterner {
     private var table: [Int: [String]] = [:]
     private(set) var count = 0
+    /// Names that embed ids (the bad practice the insights flag) never repeat: past this
+    /// many entries new strings are returned unshared, so a long tail cannot grow the
+    /// table without bound.
+    let capacity: Int
+
+    init(capacity: Int = 1 << 18) {
+        self.capacity = capacity
+    }
 
     func intern(_ bytes: UnsafeRawBufferPointer) -> String {
         var hasher = Hasher()
@@ -15,7 +23,7 @@ final class StringInterner {
         let s = String(decoding: bytes, as: UTF8.self)
         // Invalid UTF-8 is repaired by decoding, so the repaired text no longer
         // matches the bytes: don't cache it under them.
-        if s.utf8.count == bytes.count { table[h, default: []].append(s); count += 1 }
+        if s.utf8.count == bytes.count && count < capacity { table[h, default: []].append(s); count += 1 }
         return s
     }
 

@@ -1,0 +1,225 @@
+import Foundation
+import TraceModel
+
+/// Decodes a JSON Lines file that is already on disk on several threads: the reader cuts
+/// the bytes into chunks that end just before a line opening a new top-level record,
+/// workers decode chunks independently (each with its own decoder and string interner),
+/// and results come back to the caller in file order, so spans arrive as if read
+/// sequentially and line numbers in issues stay exact.
+///
+/// Only the regular-file catch-up uses this; what is appended later is tailed
+/// sequentially. A file that does not start with a one-line record (a pretty-printed
+/// document) is left to the sequential path, which handles every shape.
+public enum ParallelDecoder {
+    public struct Outcome: Sendable {
+        /// Bytes handled; the caller continues reading from here.
+        public var consumed: Int64
+        /// The number of the line at `consumed`.
+        public var nextLine: Int
+    }
+
+    /// Is this file JSON Lines, judging by its first line? A line that opens an object
+    /// and does not end with an opener or a separator is a whole record (the framer's
+    /// rule). Reads with `pread`, so the descriptor's offset is untouched.
+    public static func looksLikeJSONLines(fd: Int32, maxRecordBytes: Int = 64 << 20) -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var offset: off_t = 0
+        var first: UInt8?
+        var lastNonSpace: UInt8?
+        while Int(offset) < maxRecordBytes {
+            let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
+            guard n > 0 else { return false }
+            for b in chunk[0..<n] {
+                if b == 0x0A {
+                    guard first == UInt8(ascii: "{"), let last = lastNonSpace else { return false }
+                    return ![UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: ","), UInt8(ascii: ":")].contains(last)
+                }
+                if b != 0x20 && b != 0x09 && b != 0x0D {
+                    if first == nil { first = b }
+                    lastNonSpace = b
+                }
+            }
+            offset += off_t(n)
+        }
+        return false
+    }
+
+    /// Decodes bytes `0..<limit` of `fd` (read with `pread`) using `workers` threads and
+    /// hands each chunk's result to `deliver` in order on the calling thread, with the
+    /// bytes done so far. `deliver` returns false to stop early. Stops before a chunk
+    /// that would need a line longer than `maxRecordBytes` (the sequential framer then
+    /// counts it as oversized).
+    public static func decode(
+        fd: Int32, limit: Int64, workers: Int = 2, chunkBytes: Int = 1 << 20, maxRecordBytes: Int = 64 << 20,
+        deliver: (RecordDecoder.Result, Int64) -> Bool
+    ) -> Outcome {
+        let pool = WorkerPool(workers: max(1, workers))
+        defer { pool.shutDown() }
+        var offset: Int64 = 0
+        var nextLine = 1
+        var submitted = 0
+        var delivered = 0
+        var endOffsets: [Int: Int64] = [:]
+        let window = max(2, workers * 2)
+        var stopped = false
+
+        func deliverReady(waitForOne: Bool) {
+            var mustWait = waitForOne
+            while delivered < submitted {
+                guard let result = pool.takeResult(delivered, wait: mustWait) else { return }
+                mustWait = false
+                let done = endOffsets.removeValue(forKey: delivered) ?? offset
+                delivered += 1
+                if !deliver(result, done) { stopped = true; return }
+            }
+        }
+
+        while offset < limit && !stopped {
+            guard let chunk = readChunk(fd: fd, at: offset, size: chunkBytes, limit: limit,
+                                        maxRecordBytes: maxRecordBytes) else { break }
+            pool.submit(index: submitted, bytes: chunk, firstLine: nextLine)
+            endOffsets[submitted] = offset + Int64(chunk.count)
+            submitted += 1
+            offset += Int64(chunk.count)
+            nextLine += chunk.withUnsafeBytes(countNewlines)
+            deliverReady(waitForOne: submitted - delivered >= window)
+        }
+        while delivered < submitted && !stopped { deliverReady(waitForOne: true) }
+        return Outcome(consumed: offset, nextLine: nextLine)
+    }
+
+    /// Reads from `offset` (at most to `limit`) and trims the bytes to end just before
+    /// the last line that starts a top-level record, so every chunk holds whole records
+    /// and a half-written last line is left for the sequential reader. Grows the read
+    /// when no cut point is found, up to `maxRecordBytes`; nil when there is none.
+    static func readChunk(fd: Int32, at offset: Int64, size: Int, limit: Int64, maxRecordBytes: Int) -> [UInt8]? {
+        var size = size
+        while true {
+            size = Int(min(Int64(size), limit - offset))
+            guard size > 1 else { return nil }
+            var bytes = [UInt8](repeating: 0, count: size)
+            var got = 0
+            while got < size {
+                let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + got, size - got, off_t(offset) + off_t(got)) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                got += n
+            }
+            if let cut = lastRecordStart(bytes[0..<got]) {
+                bytes.removeLast(bytes.count - cut)
+                return bytes
+            }
+            if got < size || offset + Int64(got) >= limit || size >= maxRecordBytes { return nil }
+            size = min(maxRecordBytes, size * 2)
+        }
+    }
+
+    /// The index just after the last newline that is followed by `{` or `[`: a line
+    /// opening a new record in JSON Lines, or a new unindented document.
+    static func lastRecordStart(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var i = bytes.endIndex - 1
+        while i > bytes.startIndex {
+            if bytes[i - 1] == 0x0A && (bytes[i] == UInt8(ascii: "{") || bytes[i] == UInt8(ascii: "[")) { return i }
+            i -= 1
+        }
+        return nil
+    }
+
+    public static func countNewlines(_ raw: UnsafeRawBufferPointer) -> Int {
+        guard var p = raw.baseAddress else { return 0 }
+        let end = p + raw.count
+        var n = 0
+        while p < end, let hit = memchr(p, 0x0A, end - p) {
+            n += 1
+            p = UnsafeRawPointer(hit) + 1
+        }
+        return n
+    }
+}
+
+/// Threads that each own a `RecordDecoder`; chunks in, results out by index. All shared
+/// state is behind one condition lock.
+private final class WorkerPool: @unchecked Sendable {
+    private struct Job {
+        var index: Int
+        var bytes: [UInt8]
+        var firstLine: Int
+    }
+
+    private let condition = NSCondition()
+    private var jobs: [Job] = []
+    private var jobHead = 0
+    private var results: [Int: RecordDecoder.Result] = [:]
+    private var closing = false
+    private var running = 0
+
+    init(workers: Int) {
+        running = workers
+        for n in 0..<workers {
+            let thread = Thread { [self] in work() }
+            thread.name = "spanscope.decode-\(n)"
+            thread.start()
+        }
+    }
+
+    func submit(index: Int, bytes: [UInt8], firstLine: Int) {
+        condition.lock()
+        jobs.append(Job(index: index, bytes: bytes, firstLine: firstLine))
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func takeResult(_ index: Int, wait: Bool) -> RecordDecoder.Result? {
+        condition.lock()
+        defer { condition.unlock() }
+        while results[index] == nil {
+            guard wait else { return nil }
+            condition.wait()
+        }
+        return results.removeValue(forKey: index)
+    }
+
+    /// Stops the workers once queued jobs are done and waits for them to leave.
+    func shutDown() {
+        condition.lock()
+        closing = true
+        jobs.removeAll()
+        jobHead = 0
+        condition.broadcast()
+        while running > 0 { condition.wait() }
+        condition.unlock()
+    }
+
+    private func work() {
+        let decoder = RecordDecoder()
+        while true {
+            condition.lock()
+            while jobHead >= jobs.count && !closing { condition.wait() }
+            if closing {
+                running -= 1
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let job = jobs[jobHead]
+            jobs[jobHead].bytes = []
+            jobHead += 1
+            if jobHead > 64 && jobHead * 2 > jobs.count {
+                jobs.removeFirst(jobHead)
+                jobHead = 0
+            }
+            condition.unlock()
+
+            var framer = RecordFramer(firstLine: job.firstLine)
+            var result = decoder.decode(job.bytes.withUnsafeBytes { framer.feed($0) })
+            let tail = decoder.decode(framer.finish())
+            result.spans += tail.spans
+            result.issues += tail.issues
+
+            condition.lock()
+            results[job.index] = result
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+}

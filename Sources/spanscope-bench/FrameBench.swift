@@ -1,0 +1,100 @@
+import ExplorerUI
+import Foundation
+import TraceModel
+import TraceSources
+
+/// Figure 4: drawing one frame into the cell grid. The cost must not grow with the data.
+struct FrameBench {
+    let plan: Plan
+    let corpus: Corpus
+    let width = 200
+    let height = 60
+
+    func run(_ report: inout Report) throws {
+        printErr("frames")
+        let reference = Stats.median((0..<200).map { _ in Clock.time { _ = blankFrame() } })
+        let refName = "fill a \(width)×\(height) grid"
+        // Waterfall, scrolled to the middle, for traces of growing size.
+        var sizes = [1_000, 10_000]
+        if !plan.quick { sizes.append(100_000) }
+        for size in sizes {
+            let (store, id) = try traceStore(spans: size)
+            var state = AppState(store: store, sourceName: "bench", width: width, height: height)
+            state.openTrace(id)
+            let rows = state.waterfall?.rows.count ?? 0
+            state.update(.key(.char("e")))  // expand everything: the worst case for rows
+            for _ in 0..<(max(rows, state.waterfall?.rows.count ?? 0) / 2 / max(1, height - 8)) { state.update(.key(.pageDown)) }
+            let t = median(of: state)
+            report.add(.init(section: "frame \(width)×\(height)", figure: "waterfall, \(Units.count(size))-span trace, middle",
+                             value: Units.seconds(t), reference: refName, referenceValue: Units.seconds(reference),
+                             ratio: reference / t, goal: "≤ 1 ms, flat in size"))
+        }
+        // Services and traces lists over many traces.
+        let traces = plan.quick ? 10_000 : 100_000
+        let store = manyTraces(traces)
+        var state = AppState(store: store, sourceName: "bench", width: width, height: height)
+        let servicesRefresh = Clock.time { state.refresh() }
+        let services = median(of: state)
+        report.add(.init(section: "frame \(width)×\(height)", figure: "services, \(Units.count(traces)) traces", value: Units.seconds(services),
+                         reference: refName, referenceValue: Units.seconds(reference), ratio: reference / services, goal: "≤ 1 ms"))
+        var openList = Clock.now()
+        state.update(.key(.char("t")))
+        openList = Clock.now() - openList
+        for _ in 0..<5 { state.update(.key(.pageDown)) }
+        let list = median(of: state)
+        report.add(.init(section: "frame \(width)×\(height)", figure: "traces, \(Units.count(traces)) traces", value: Units.seconds(list),
+                         reference: refName, referenceValue: Units.seconds(reference), ratio: reference / list, goal: "≤ 1 ms"))
+        report.add(.init(section: "refresh", figure: "services list, \(Units.count(traces)) traces", value: Units.seconds(servicesRefresh),
+                         reference: refName, referenceValue: Units.seconds(reference), ratio: reference / servicesRefresh, goal: "off the key path"))
+        report.add(.init(section: "refresh", figure: "traces list, \(Units.count(traces)) traces", value: Units.seconds(openList),
+                         reference: refName, referenceValue: Units.seconds(reference), ratio: reference / openList, goal: "off the key path"))
+    }
+
+    private func median(of state: AppState) -> Double {
+        Stats.median((0..<(plan.quick ? 30 : 200)).map { _ in Clock.time { _ = render(state) } })
+    }
+
+    private func blankFrame() -> Canvas {
+        var canvas = Canvas(width: width, height: height)
+        let line = String(repeating: "x", count: width)
+        for y in 0..<height { canvas.put(line, x: 0, y: y, style: Style()) }
+        return canvas
+    }
+
+    private func traceStore(spans: Int) throws -> (TraceStore, TraceID) {
+        if spans == corpus.bigTrace.spans { return (try loadStore(corpus.bigTrace), corpus.bigTrace.traceID!) }
+        var generator = CorpusGenerator(seed: UInt64(spans))
+        let path = plan.dir + "/frame-\(spans).jsonl"
+        var sink = try FileSink(path: path)
+        let id = generator.writeBigTrace(to: &sink, spans: spans)
+        sink.close()
+        defer { unlink(path) }
+        return (try loadStore(CorpusFile(path: path, bytes: fileSize(path), spans: spans, traceID: id)), id)
+    }
+
+    /// Small three-span traces over seven services.
+    private func manyTraces(_ count: Int) -> TraceStore {
+        var store = TraceStore(maxSpans: Int.max / 2)
+        var rng = SplitMix64(seed: 99)
+        let services = ["api-gateway", "auth", "user", "payment", "inventory", "search", "notification"].map { Resource(serviceName: $0) }
+        var batch: [Span] = []
+        for t in 0..<count {
+            let id = TraceID(high: rng.next(), low: rng.next())
+            let start = 1_795_000_000_000_000_000 + Int64(t) * 1_000_000
+            let root = SpanID(rng.next() | 1), child = SpanID(rng.next() | 1)
+            let svc = services[rng.below(services.count)], down = services[rng.below(services.count)]
+            batch.append(Span(traceID: id, spanID: root, name: "GET /api/items/{id}", kind: .server, startTime: start,
+                              endTime: start + Int64(rng.below(90_000_000)), resource: svc))
+            batch.append(Span(traceID: id, spanID: child, parentSpanID: root, name: "SELECT items", kind: .client, startTime: start + 1000,
+                              endTime: start + 900_000, status: SpanStatus(code: rng.below(50) == 0 ? .error : .unset), resource: svc))
+            batch.append(Span(traceID: id, spanID: SpanID(rng.next() | 1), parentSpanID: child, name: "POST /reserve", kind: .server,
+                              startTime: start + 2000, endTime: start + 800_000, resource: down))
+            if batch.count >= 3000 {
+                store.add(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        store.add(batch)
+        return store
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import TraceModel
+import TraceSources
+
+/// Figure 1: decode + assemble + index into the store, against parsers of the same bytes.
+struct IngestBench {
+    let plan: Plan
+    let corpus: Corpus
+    let workers: Int
+
+    func run(_ report: inout Report) throws {
+        printErr("ingest")
+        for file in corpus.mixed {
+            let runs = file.bytes > 50_000_000 ? 1 : plan.repeats
+            let sequential = try best(runs) { try ingest(file, workers: 1) }
+            let parallel = try best(runs) { try ingest(file, workers: workers) }
+            let newlines = best(runs) { countNewlines(file.path) }
+            var references: [(String, Double?)] = [("newline count (read + memchr)", newlines)]
+            references.append(("orjson (Python, parse only)", python("orjson", file.path, runs)))
+            references.append(("pysimdjson (parse only)", python("simdjson", file.path, runs)))
+            references.append(("jq -c . >/dev/null", jq(file.path)))
+            let size = Units.bytes(Double(file.bytes))
+            let spansPerSecond = { (s: Double) in Units.count(Int(Double(file.spans) / s)) + " spans/s" }
+            let goal = "≥1.5× orjson; goal simdjson's rate"
+            for (label, seconds) in [("1 core", sequential), ("\(workers) threads", parallel)] {
+                for (refName, refSeconds) in references {
+                    report.add(.init(section: "ingest \(size)", figure: label,
+                                     value: "\(Units.seconds(seconds)) · \(Units.rate(bytes: file.bytes, seconds: seconds)) · \(spansPerSecond(seconds))",
+                                     reference: refName,
+                                     referenceValue: refSeconds.map { "\(Units.seconds($0)) · \(Units.rate(bytes: file.bytes, seconds: $0))" } ?? "not installed",
+                                     ratio: refSeconds.map { $0 / seconds }, goal: goal))
+                }
+            }
+        }
+    }
+
+    /// The whole path the explorer takes: decode on `workers` threads, add to the store.
+    func ingest(_ file: CorpusFile, workers: Int) throws -> Double {
+        var store = TraceStore(maxSpans: Int.max / 2)
+        var issues = 0
+        let seconds = try Clock.time {
+            try FileLoader.stream(path: file.path, workers: workers) { result in
+                store.add(result.spans)
+                issues += result.issues.count
+            }
+        }
+        guard store.spanCount == file.spans, issues == 0 else {
+            throw BenchError("\(file.name): ingested \(store.spanCount) spans with \(issues) issues; the file has \(file.spans)")
+        }
+        return seconds
+    }
+
+    func countNewlines(_ path: String) -> Double {
+        Clock.time {
+            let fd = open(path, O_RDONLY)
+            defer { close(fd) }
+            var buffer = [UInt8](repeating: 0, count: 1 << 20)
+            var lines = 0
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n <= 0 { break }
+                lines += buffer.withUnsafeBytes { ParallelDecoder.countNewlines(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            }
+            precondition(lines > 0)
+        }
+    }
+
+    /// Python parses every line with the named module; the script times parsing only.
+    func python(_ module: String, _ path: String, _ runs: Int) -> Double? {
+        let script = """
+            import sys, time
+            mod, path, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+            if mod == 'orjson':
+                import orjson; parse = orjson.loads
+            else:
+                import simdjson; parse = simdjson.Parser().parse
+            lines = [l for l in open(path, 'rb').read().split(b'\\n') if l]
+            best = None
+            for _ in range(runs):
+                t = time.perf_counter()
+                for l in lines: parse(l)
+                d = time.perf_counter() - t
+                best = d if best is None else min(best, d)
+            print(best)
+            """
+        let r = Shell.run("python3 -c \(Shell.quote(script)) \(module) \(Shell.quote(path)) \(runs)")
+        guard r.status == 0 else { return nil }
+        return Double(r.output.split(separator: "\n").last.map(String.init) ?? "")
+    }
+
+    func jq(_ path: String) -> Double? {
+        guard Shell.has("jq") else { return nil }
+        var status: Int32 = 0
+        let seconds = Clock.time { status = Shell.run("jq -c . \(Shell.quote(path)) >/dev/null").status }
+        return status == 0 ? seconds : nil
+    }
+
+    private func best(_ runs: Int, _ body: () throws -> Double) rethrows -> Double {
+        var best = Double.infinity
+        for _ in 0..<max(1, runs) { best = min(best, try body()) }
+        return best
+    }
+}

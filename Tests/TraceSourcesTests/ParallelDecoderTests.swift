@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+import TraceModel
+@testable import TraceSources
+
+/// Parallel decoding must give exactly what sequential decoding gives: the same spans in
+/// the same order, the same issues on the same lines, across chunk boundaries.
+@Suite struct ParallelDecoderTests {
+    /// Spans of every shape the encoder writes, from the real fixtures.
+    func fixtureSpans() throws -> [Span] {
+        try FileLoader.load(path: Fixture.path("otlp/python-sdk-file-exporter.jsonl"), workers: 1).spans
+            + FileLoader.load(path: Fixture.path("otlp/opentelemetry-proto-examples-trace.json"), workers: 1).spans
+    }
+
+    @Test func encoderRoundTripsEveryField() throws {
+        var spans = try fixtureSpans()
+        // Values the fixtures lack: escapes, controls, non-finite doubles, bytes, nesting.
+        spans.append(Span(traceID: TraceID(high: 1, low: 2), spanID: SpanID(3), parentSpanID: SpanID(4), name: "quote \" back \\ nl \n tab \t \u{1} é 漢",
+                          kind: .consumer, startTime: 5, endTime: 6, status: SpanStatus(code: .error, message: "bad\u{7f}"),
+                          attributes: [Attribute("nan", .double(.nan)), Attribute("inf", .double(-.infinity)), Attribute("bytes", .bytes([0, 255, 7])),
+                                       Attribute("nest", .keyValueList([Attribute("a", .array([.int(-1), .bool(false), .empty, .double(0.25)]))]))],
+                          events: [SpanEvent(time: 7, name: "e", attributes: [Attribute("k", .string("v"))])],
+                          links: [SpanLink(traceID: TraceID(high: 9, low: 9), spanID: SpanID(9), attributes: [Attribute("l", .int(1))])],
+                          resource: Resource(serviceName: "svc"), scope: InstrumentationScope(name: "lib", version: "1.0"), flags: 257, traceState: "a=b"))
+        let line = OTLPJSONEncoder.line(spans)
+        let decoded = FileLoader.load(bytes: line)
+        #expect(decoded.issues.isEmpty)
+        #expect(decoded.spans.count == spans.count)
+        for (a, b) in zip(spans, decoded.spans) {
+            #expect(a.traceID == b.traceID && a.spanID == b.spanID && a.parentSpanID == b.parentSpanID)
+            #expect(a.name == b.name && a.kind == b.kind && a.startTime == b.startTime && a.endTime == b.endTime)
+            #expect(a.status == b.status && a.events == b.events && a.links == b.links && a.flags == b.flags && a.traceState == b.traceState)
+            #expect(a.resource.serviceName == b.resource.serviceName && a.scope == b.scope)
+            #expect(a.attributes.count == b.attributes.count)
+            for (x, y) in zip(a.attributes, b.attributes) {
+                if case .double(let d) = x.value, d.isNaN {
+                    guard case .double(let e) = y.value else { Issue.record("NaN lost"); continue }
+                    #expect(e.isNaN)
+                } else {
+                    #expect(x == y)
+                }
+            }
+        }
+    }
+
+    /// A file of many lines with bad ones among them, decoded with 1 and 3 workers and
+    /// small chunks so records straddle chunk boundaries.
+    @Test(arguments: [512, 4096, 1 << 16]) func parallelEqualsSequential(chunk: Int) throws {
+        let spans = try fixtureSpans()
+        var bytes: [UInt8] = []
+        var expectedBadLines: [Int] = []
+        for i in 0..<300 {
+            if i % 37 == 5 {
+                bytes += Array("{\"resourceSpans\": [ {\"broken\n".utf8)
+                expectedBadLines.append(i + 1)
+                continue
+            }
+            var batch = Array(spans[(i % spans.count)...].prefix(1 + i % 4))
+            for k in batch.indices { batch[k].spanID = SpanID(UInt64(i * 10 + k + 1)) }
+            OTLPJSONEncoder.appendLine(batch, to: &bytes)
+        }
+        let path = tempPath("parallel.jsonl")
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        defer { unlink(path) }
+
+        let sequential = try FileLoader.load(path: path, workers: 1)
+        #expect(sequential.issues.map(\.line) == expectedBadLines)
+
+        let fd = open(path, O_RDONLY)
+        defer { close(fd) }
+        #expect(ParallelDecoder.looksLikeJSONLines(fd: fd))
+        var parallel: [Span] = []
+        var issues: [DecodeIssue] = []
+        var progress: [Int64] = []
+        let outcome = ParallelDecoder.decode(fd: fd, limit: Int64(bytes.count), workers: 3, chunkBytes: chunk) { result, done in
+            parallel += result.spans
+            issues += result.issues
+            progress.append(done)
+            return true
+        }
+        // The rest (at least the last line) is read sequentially, from the line it names.
+        lseek(fd, off_t(outcome.consumed), SEEK_SET)
+        var framer = RecordFramer(firstLine: outcome.nextLine)
+        let rest = Array(bytes[Int(outcome.consumed)...])
+        let tail = RecordDecoder().decode(framer.feed(rest) + framer.finish())
+        parallel += tail.spans
+        issues += tail.issues
+        #expect(parallel.map(\.spanID) == sequential.spans.map(\.spanID))
+        #expect(issues.map(\.line) == expectedBadLines)
+        #expect(progress == progress.sorted() && (progress.last ?? 0) <= Int64(bytes.count))
+        #expect(try FileLoader.load(path: path, workers: 2).spans.map(\.spanID) == sequential.spans.map(\.spanID))
+    }
+
+    @Test func prettyDocumentsAndHalfLinesStaySequential() throws {
+        let pretty = tempPath("pretty.json")
+        try String(contentsOfFile: Fixture.path("otlp/opentelemetry-proto-examples-trace.json"), encoding: .utf8)
+            .write(toFile: pretty, atomically: true, encoding: .utf8)
+        defer { unlink(pretty) }
+        let fd = open(pretty, O_RDONLY)
+        #expect(!ParallelDecoder.looksLikeJSONLines(fd: fd))
+        close(fd)
+        #expect(try FileLoader.load(path: pretty, workers: 2).spans.count == FileLoader.load(path: pretty, workers: 1).spans.count)
+
+        // A half-written last line is never handed to a worker.
+        let spans = try fixtureSpans()
+        var bytes: [UInt8] = []
+        for _ in 0..<50 { OTLPJSONEncoder.appendLine(spans, to: &bytes) }
+        let complete = bytes.count
+        OTLPJSONEncoder.appendLine(spans, to: &bytes)
+        bytes.removeLast(40)
+        let path = tempPath("half.jsonl")
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        defer { unlink(path) }
+        let hfd = open(path, O_RDONLY)
+        defer { close(hfd) }
+        var issues = 0
+        let outcome = ParallelDecoder.decode(fd: hfd, limit: Int64(bytes.count), workers: 2, chunkBytes: 2048) { r, _ in
+            issues += r.issues.count
+            return true
+        }
+        #expect(issues == 0)
+        #expect(outcome.consumed <= Int64(complete))
+    }
+}
