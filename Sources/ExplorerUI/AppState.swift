@@ -188,6 +188,8 @@ public struct AppState: Sendable {
     /// Each trace's findings, kept until the trace changes: the services and Insights
     /// views refresh often while data streams in and share these.
     var findingsCache: [TraceID: (generation: Int, findings: [Finding])] = [:]
+    /// Verdicts on attribute keys and span names, shared by every trace checked.
+    var insightMemo = Insights.Memo()
     /// Set whenever what is shown may have changed; the main loop clears it after drawing.
     public var needsRender = true
     var shownGeneration = -1
@@ -206,7 +208,7 @@ public struct AppState: Sendable {
     /// One trace's findings, from the cache unless the trace changed since.
     mutating func findings(for trace: Trace) -> [Finding] {
         if let cached = findingsCache[trace.id], cached.generation == trace.storeGeneration { return cached.findings }
-        let findings = Insights.check(trace)
+        let findings = Insights.check(trace, memo: &insightMemo)
         findingsCache[trace.id] = (trace.storeGeneration, findings)
         return findings
     }

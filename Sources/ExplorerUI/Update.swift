@@ -22,7 +22,9 @@ extension AppState {
             needsRender = true
             message = nil
             let effects = handle(key)
-            refresh()
+            // Keys that change what is shown refresh it themselves; new data waits for
+            // the throttled tick, so a key never pays for a recompute of a big store.
+            if lastRefreshMillis == nil { refresh() }
             return effects
         case .resize(let w, let h):
             width = w

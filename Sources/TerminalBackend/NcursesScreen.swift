@@ -110,6 +110,11 @@ public final class NcursesScreen {
         case resize
     }
 
+    /// How long `readKey` waits; 0 polls (while a backlog of spans is being applied).
+    public func setInputTimeout(milliseconds: Int32) {
+        timeout(milliseconds)
+    }
+
     /// One key, or nil when the timeout passed with none.
     public func readKey() -> Input? {
         var ch: wint_t = 0

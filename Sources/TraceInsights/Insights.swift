@@ -29,6 +29,13 @@ public enum Insights {
 
     /// Findings for one trace. `settled`: the trace is complete, so missing parents are real.
     public static func check(_ trace: Trace, config: InsightConfig = InsightConfig(), settled: Bool = true) -> [Finding] {
+        var memo = Memo()
+        return check(trace, config: config, settled: settled, memo: &memo)
+    }
+
+    /// The same, sharing verdicts on keys and names across calls: a store of many small
+    /// traces repeats the same few dozen keys in every one. A memo is for one config.
+    public static func check(_ trace: Trace, config: InsightConfig = InsightConfig(), settled: Bool = true, memo: inout Memo) -> [Finding] {
         var out: [Finding] = []
         func add(_ id: String, _ span: Span?, _ message: String) {
             guard config.enabled(id), let rule = Rules.rule(id) else { return }
@@ -36,7 +43,6 @@ public enum Insights {
                                service: span?.serviceName ?? "", spanName: span?.name ?? "", message: message))
         }
         var roots: [Span] = []
-        var memo = Memo()
         for span in trace.spans {
             checkName(span, config: config, memo: &memo, add: add)
             checkErrors(span, in: trace, add: add)
@@ -72,8 +78,10 @@ public enum Insights {
 
     /// Verdicts on strings that repeat across a trace's spans (keys, names): a big
     /// trace has a few dozen distinct keys over a million attributes.
-    struct Memo {
-        struct KeyVerdict {
+    public struct Memo: Sendable {
+        public init() {}
+
+        struct KeyVerdict: Sendable {
             var customAlias: String?
             var deprecated: String?
             var secretKind: String?

@@ -30,6 +30,9 @@ public final class FileTailer: Sendable {
     }
 
     public func stop() { stopped.store(true, ordering: .relaxed) }
+
+    /// Files at least this big on disk are first decoded on every core.
+    static let parallelMinimumBytes: Int64 = 4 << 20
     var isStopped: Bool { stopped.load(ordering: .relaxed) }
 
     fileprivate func post(_ event: SourceEvent) { inbox.post(event) }
@@ -58,6 +61,7 @@ private struct TailWorker {
                 sleepSeconds(1)
                 continue
             }
+            if offset == 0 && !framer.hasPendingBytes { catchUpInParallel() }
             let readSome = drain()
             if tailer.isStopped { break }
             if !tailer.follow {
@@ -88,6 +92,30 @@ private struct TailWorker {
         identity = (UInt64(st.st_dev), UInt64(st.st_ino))
         offset = 0
         return true
+    }
+
+    /// A big JSON Lines file already on disk is decoded on every core first, in file
+    /// order, with progress; what follows (and anything appended) is read as usual.
+    private mutating func catchUpInParallel() {
+        var st = stat()
+        fstat(fd, &st)
+        let size = Int64(st.st_size)
+        guard (st.st_mode & S_IFMT) == S_IFREG, size >= FileTailer.parallelMinimumBytes, FileLoader.defaultWorkers > 1,
+              ParallelDecoder.looksLikeJSONLines(fd: fd) else { return }
+        let tailer = self.tailer
+        var health = lastHealth
+        let outcome = ParallelDecoder.decode(fd: fd, limit: size, workers: FileLoader.defaultWorkers) { result, done in
+            if !result.spans.isEmpty { tailer.post(.spans(result.spans)) }
+            for issue in result.issues { tailer.post(.decodeIssue(issue)) }
+            health = .loading(bytesRead: done, totalBytes: size)
+            tailer.post(.health(health!))
+            return !tailer.isStopped
+        }
+        lastHealth = health
+        guard outcome.consumed > 0 else { return }
+        lseek(fd, off_t(outcome.consumed), SEEK_SET)
+        offset = outcome.consumed
+        framer = RecordFramer(firstLine: outcome.nextLine)
     }
 
     /// Reads to the current end of the file; true when anything was read.

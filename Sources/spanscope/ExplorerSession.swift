@@ -13,6 +13,8 @@ struct ExplorerSession {
     let stopSources: () -> Void
     /// Set when the source is a Jaeger backend.
     var poller: JaegerPoller?
+    /// At most this many spans go into the store between two key reads.
+    static let spansPerSlice = 50_000
 
     static func monotonicMillis() -> Int64 {
         var ts = timespec()
@@ -39,19 +41,43 @@ struct ExplorerSession {
         let size = screen.size
         state.update(.resize(width: size.width, height: size.height))
         state.utcOffsetSeconds = Self.localUTCOffset()
+        // Spans not applied yet: a big file arrives faster than the store takes it, and
+        // keys must still be read between slices so the UI never freezes while loading.
+        var backlog: [[Span]] = []
+        var backlogHead = 0
+        var polling = false
         while TerminalRestore.pendingSignal == 0 {
             var spans: [Span] = []
             for event in inbox.drain() {
                 switch event {
-                case .spans(let s): spans += s
+                case .spans(let s): backlog.append(s)
                 case .health(let h): state.update(.health(h))
                 case .decodeIssue(let i): state.update(.decodeIssue(i))
                 case .services(let names): state.update(.remoteServices(names))
                 case .summaries(let rows): state.update(.remoteSummaries(rows))
                 }
             }
+            while backlogHead < backlog.count && spans.count < Self.spansPerSlice {
+                spans += backlog[backlogHead]
+                backlog[backlogHead] = []
+                backlogHead += 1
+            }
+            if backlogHead == backlog.count {
+                backlog.removeAll(keepingCapacity: true)
+                backlogHead = 0
+            }
             if !spans.isEmpty { state.update(.spans(spans)) }
-            state.update(.tick(milliseconds: Self.monotonicMillis()))
+            let behind = !backlog.isEmpty
+            if behind != polling {
+                polling = behind
+                screen.setInputTimeout(milliseconds: behind ? 0 : 30)
+            }
+            let tickStart = Self.monotonicMillis()
+            state.update(.tick(milliseconds: tickStart))
+            // Lists are recomputed from the whole store; when that gets slow (a big file
+            // loading), recompute less often so keys keep most of the time.
+            let took = Self.monotonicMillis() - tickStart
+            if took > 20 { state.refreshIntervalMillis = max(200, min(5_000, took * 4)) }
             if state.needsRender {
                 state.needsRender = false
                 screen.draw(render(state))
@@ -79,3 +105,4 @@ struct ExplorerSession {
         return TerminalRestore.pendingSignal
     }
 }
+

@@ -26,6 +26,41 @@ import TraceModel
         #expect(c.health.contains(.following))
     }
 
+    /// A big file on disk is decoded on several threads first: every span arrives once,
+    /// in file order, a bad line keeps its number, progress is reported, and what is
+    /// appended afterwards (including a line half written at the start) still arrives.
+    @Test func bigFileCatchesUpInParallelThenFollows() throws {
+        let path = tempPath("big.jsonl")
+        var bytes: [UInt8] = []
+        var names: [String] = []
+        var n = 0
+        while bytes.count < Int(FileTailer.parallelMinimumBytes) + 500_000 {
+            n += 1
+            if n == 1000 {
+                bytes += Array("{\"resourceSpans\": [\n".utf8)  // a broken line: counted, neighbours kept
+                continue
+            }
+            let name = "span-\(n)-" + String(repeating: "x", count: 200)
+            bytes += Array((otlpLine(trace: String(n, radix: 16), span: "1", name: name) + "\n").utf8)
+            names.append(name)
+        }
+        let half = otlpLine(trace: "ffff", span: "1", name: "late")
+        bytes += Array(half.utf8.prefix(30))
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        defer { unlink(path) }
+        let c = Collector()
+        let tailer = FileTailer(path: path, follow: true, inbox: c.inbox, pollMilliseconds: 5)
+        tailer.start()
+        defer { tailer.stop() }
+        #expect(c.wait(seconds: 60) { c.spans.count == names.count })
+        #expect(ids(c) == names)
+        #expect(c.issues.map(\.line) == [1000])
+        #expect(c.health.contains { if case .loading(let read, let total) = $0 { return read > 0 && read < total } else { return false } })
+        append(String(half.dropFirst(30)) + "\n", to: path)
+        #expect(c.wait { ids(c).last == "late" })
+        #expect(c.issues.count == 1)
+    }
+
     @Test func truncationRestartsFromTheStart() throws {
         let path = tempPath("trunc.jsonl")
         append(otlpLine(trace: "1", span: "1", name: "a") + "\n" + otlpLine(trace: "1", span: "2", name: "b") + "\n", to: path)
