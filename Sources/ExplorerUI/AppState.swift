@@ -117,6 +117,8 @@ public struct WaterfallViewState: Sendable {
         rootName = trace.rootSpan?.name ?? ""
     }
 
+    /// The span whose secret-looking values `R` revealed; cleared when the cursor moves.
+    public var revealed: SpanID?
     /// The root span's name for the title bar (finding it walks every span).
     public var rootName = ""
 
@@ -182,6 +184,8 @@ public struct AppState: Sendable {
     /// A short note in the status bar (e.g. "copied"), cleared by the next key.
     public var message: String?
     public var utcOffsetSeconds = 0
+    /// Mask secret-looking attribute values (on unless `--no-redact`).
+    public var redact = true
     /// A trace asked for on the command line, opened as soon as it has arrived.
     public var pendingTraceToOpen: TraceID?
     public var servicePalette: [String: Int] = [:]
@@ -222,6 +226,11 @@ public struct AppState: Sendable {
             findingsCache = findingsCache.filter { store.traces[$0.key] != nil }
         }
         return out
+    }
+
+    /// Whether this span's detail masks secrets now.
+    public func redacts(_ span: Span) -> Bool {
+        redact && waterfall?.revealed != span.spanID
     }
 
     /// A stable colour slot per service, in order of first appearance.

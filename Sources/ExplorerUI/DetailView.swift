@@ -17,7 +17,9 @@ public struct DetailLine: Sendable {
 /// Everything about one span, nothing cut off: long values wrap onto more lines and
 /// the pane scrolls.
 public enum DetailView {
-    public static func lines(for span: Span, in trace: Trace, width: Int, findings: [Finding] = []) -> [DetailLine] {
+    /// With `redact`, secret-looking values are masked (and not copyable); a line under
+    /// the title says how many and how to reveal them.
+    public static func lines(for span: Span, in trace: Trace, width: Int, findings: [Finding] = [], redact: Bool = true) -> [DetailLine] {
         let width = max(20, width - 1)
         var out: [DetailLine] = []
         let label = Style(.muted)
@@ -25,6 +27,13 @@ public enum DetailView {
             wrap(key: DisplayWidth.pad(name, to: 10), value: value, style: style, width: width, copy: copy ?? value, into: &out)
         }
         out.append(DetailLine([(span.name, Style(.text, bold: true))], copy: span.name))
+        if redact {
+            let hidden = ([span.attributes, span.resource.attributes] + span.events.map(\.attributes) + span.links.map(\.attributes))
+                .reduce(0) { n, list in n + list.filter { Redaction.kind(key: $0.key, value: $0.value) != nil }.count }
+            if hidden > 0 {
+                out.append(DetailLine([("⊘ \(hidden) secret-looking value\(hidden == 1 ? "" : "s") hidden · R reveals them for this span", Style(.warning))]))
+            }
+        }
         field("service", span.serviceName, Style(.accent))
         field("kind", span.kind.name)
         var status = span.status.code.name.uppercased()
@@ -55,15 +64,15 @@ public enum DetailView {
                 }
             }
         }
-        section("Attributes", span.attributes, width: width, into: &out)
-        section("Resource", span.resource.attributes, width: width, into: &out)
+        section("Attributes", span.attributes, width: width, redact: redact, into: &out)
+        section("Resource", span.resource.attributes, width: width, redact: redact, into: &out)
         if !span.events.isEmpty {
             out.append(heading("Events (\(span.events.count))", width: width))
             for event in span.events.sorted(by: { $0.time < $1.time }) {
                 let offset = "+" + DurationFormat.format(event.time &- span.startTime)
                 out.append(DetailLine([(DisplayWidth.pad(offset, to: 10), label), (event.name, Style(event.name == "exception" ? .error : .text, bold: true))],
                                       copy: event.name))
-                attributeLines(event.attributes, indent: 4, width: width, into: &out)
+                attributeLines(event.attributes, indent: 4, width: width, redact: redact, into: &out)
             }
         }
         if !span.links.isEmpty {
@@ -71,7 +80,7 @@ public enum DetailView {
             for link in span.links {
                 out.append(DetailLine([("trace ", label), (link.traceID.hex, Style()), (" span ", label), (link.spanID.hex, Style())],
                                       copy: link.traceID.hex))
-                attributeLines(link.attributes, indent: 4, width: width, into: &out)
+                attributeLines(link.attributes, indent: 4, width: width, redact: redact, into: &out)
             }
         }
         return out
@@ -82,17 +91,22 @@ public enum DetailView {
         return DetailLine([(text + String(repeating: "─", count: max(0, width - DisplayWidth.of(text))), Style(.header, bold: true))])
     }
 
-    private static func section(_ title: String, _ attributes: [Attribute], width: Int, into out: inout [DetailLine]) {
+    private static func section(_ title: String, _ attributes: [Attribute], width: Int, redact: Bool, into out: inout [DetailLine]) {
         guard !attributes.isEmpty else { return }
         out.append(heading("\(title) (\(attributes.count))", width: width))
-        attributeLines(attributes, indent: 0, width: width, into: &out)
+        attributeLines(attributes, indent: 0, width: width, redact: redact, into: &out)
     }
 
     /// Sorted by key; `key  value  type`, values wrapped under themselves.
-    private static func attributeLines(_ attributes: [Attribute], indent: Int, width: Int, into out: inout [DetailLine]) {
+    private static func attributeLines(_ attributes: [Attribute], indent: Int, width: Int, redact: Bool, into out: inout [DetailLine]) {
         let sorted = attributes.sorted { $0.key < $1.key }
         let keyWidth = min(max(8, sorted.map { DisplayWidth.of(SafeText.sanitize($0.key)) }.max() ?? 8), width / 2)
         for a in sorted {
+            if redact, let mask = Redaction.mask(key: a.key, value: a.value) {
+                wrap(key: String(repeating: " ", count: indent) + DisplayWidth.pad(a.key, to: keyWidth), value: mask + "  ", style: Style(.warning),
+                     width: width, copy: nil, suffix: (a.value.typeName, Style(.muted)), into: &out)
+                continue
+            }
             let value = a.value.displayText
             let style: Style
             switch a.value {
@@ -212,7 +226,7 @@ public enum DetailView {
             }
             return
         }
-        let lines = lines(for: span, in: w.trace, width: pane.width, findings: w.findings[span.spanID] ?? [])
+        let lines = lines(for: span, in: w.trace, width: pane.width, findings: w.findings[span.spanID] ?? [], redact: state.redacts(span))
         for row in 0..<(pane.height - 1) {
             let i = w.detail.scroll + row
             guard i < lines.count else { break }

@@ -37,7 +37,7 @@ public enum Action: Hashable, Sendable {
     case up, down, pageUp, pageDown, top, bottom
     case open, back, quit, help, filter, pause
     case switchPane, toggleCollapse, collapse, expand, collapseAll, expandAll
-    case nextMatch, previousMatch, hideNonMatching, cycleSort, allTraces, toggleErrors, copy, searchForm, insights
+    case nextMatch, previousMatch, hideNonMatching, reveal, cycleSort, allTraces, toggleErrors, copy, searchForm, insights
 }
 
 public enum Context: String, Sendable, CaseIterable {
@@ -88,6 +88,8 @@ public enum KeyMap {
         KeyBinding(context: .waterfall, keys: [.char("N")], action: .previousMatch, help: "previous match of the filter"),
         KeyBinding(context: .waterfall, keys: [.char("H")], action: .hideNonMatching,
                    help: "hide spans not matching the filter (ancestors stay)"),
+        KeyBinding(context: .waterfall, keys: [.char("R")], action: .reveal,
+                   help: "reveal (or hide again) this span's redacted secret-looking values"),
         KeyBinding(context: .waterfall, keys: [.tab, .backTab], action: .switchPane, help: "switch between waterfall and detail", hint: "detail"),
         KeyBinding(context: .waterfall, keys: [.char("y")], action: .copy, help: "copy the trace id (OSC 52)"),
         KeyBinding(context: .detail, keys: [.tab, .backTab], action: .switchPane, help: "back to the waterfall", hint: "waterfall"),

@@ -137,6 +137,17 @@ extension AppState {
         case .toggleCollapse, .collapse, .expand, .collapseAll, .expandAll:
             fold(action)
         case .hideNonMatching: toggleHiding()
+        case .reveal:
+            guard let span = waterfall?.selectedSpan else { return [] }
+            if !redact {
+                message = "nothing is redacted (--no-redact)"
+            } else if waterfall?.revealed == span.spanID {
+                waterfall?.revealed = nil
+                message = "secret-looking values hidden again"
+            } else {
+                waterfall?.revealed = span.spanID
+                message = "revealing this span's secret-looking values (R hides them)"
+            }
         case .nextMatch: jumpToMatch(forward: true)
         case .previousMatch: jumpToMatch(forward: false)
         }
@@ -163,7 +174,10 @@ extension AppState {
             let before = waterfall?.position.cursor
             shift(&waterfall!.position)
             clampAll()
-            if waterfall?.position.cursor != before { waterfall?.detail = ListPosition() }
+            if waterfall?.position.cursor != before {
+                waterfall?.detail = ListPosition()
+                waterfall?.revealed = nil  // R reveals one span, while it stays selected
+            }
         case .detail: shift(&waterfall!.detail)
         case .insights:
             if insights.openRule == nil { shift(&insights.position) } else { shift(&insights.examples) }
@@ -591,7 +605,7 @@ extension AppState {
             return [.copy(w.traceID.hex)]
         case .detail:
             guard let w = waterfall, let span = w.selectedSpan else { return [] }
-            let lines = DetailView.lines(for: span, in: w.trace, width: layout.detailPane.width, findings: w.findings[span.spanID] ?? [])
+            let lines = DetailView.lines(for: span, in: w.trace, width: layout.detailPane.width, findings: w.findings[span.spanID] ?? [], redact: redacts(span))
             guard w.detail.cursor < lines.count, let value = lines[w.detail.cursor].copyValue else {
                 message = "nothing to copy on this line"
                 return []
@@ -700,7 +714,7 @@ extension AppState {
         if var w = waterfall {
             w.position.clamp(count: w.rows.count, visible: l.waterfallRows)
             if let span = w.selectedSpan {
-                let n = DetailView.lines(for: span, in: w.trace, width: l.detailPane.width, findings: w.findings[span.spanID] ?? []).count
+                let n = DetailView.lines(for: span, in: w.trace, width: l.detailPane.width, findings: w.findings[span.spanID] ?? [], redact: redacts(span)).count
                 w.detail.clamp(count: n, visible: l.detailRows)
             } else {
                 w.detail = ListPosition()

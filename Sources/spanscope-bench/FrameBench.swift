@@ -32,8 +32,9 @@ struct FrameBench {
         // Services and traces lists over many traces.
         let traces = plan.quick ? 10_000 : 100_000
         let store = manyTraces(traces)
-        var state = AppState(store: store, sourceName: "bench", width: width, height: height)
-        let servicesRefresh = Clock.time { state.refresh() }
+        // Building the state computes the services list (with every trace's findings).
+        var state = AppState(store: TraceStore(), sourceName: "bench", width: width, height: height)
+        let servicesRefresh = Clock.time { state = AppState(store: store, sourceName: "bench", width: width, height: height) }
         let services = median(of: state)
         report.add(.init(section: "frame \(width)×\(height)", figure: "services, \(Units.count(traces)) traces", value: Units.seconds(services),
                          reference: refName, referenceValue: Units.seconds(reference), ratio: reference / services, goal: "≤ 1 ms"))
@@ -44,7 +45,7 @@ struct FrameBench {
         let list = median(of: state)
         report.add(.init(section: "frame \(width)×\(height)", figure: "traces, \(Units.count(traces)) traces", value: Units.seconds(list),
                          reference: refName, referenceValue: Units.seconds(reference), ratio: reference / list, goal: "≤ 1 ms"))
-        report.add(.init(section: "refresh", figure: "services list, \(Units.count(traces)) traces", value: Units.seconds(servicesRefresh),
+        report.add(.init(section: "refresh", figure: "services list + findings, \(Units.count(traces)) traces", value: Units.seconds(servicesRefresh),
                          reference: refName, referenceValue: Units.seconds(reference), ratio: reference / servicesRefresh, goal: "off the key path"))
         report.add(.init(section: "refresh", figure: "traces list, \(Units.count(traces)) traces", value: Units.seconds(openList),
                          reference: refName, referenceValue: Units.seconds(reference), ratio: reference / openList, goal: "off the key path"))

@@ -61,6 +61,9 @@ struct SpanscopeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Open this trace's waterfall directly (once it has arrived).", valueName: "trace-id"))
     var trace: String?
 
+    @Flag(name: .customLong("no-redact"), help: "Show secret-looking attribute values instead of masking them (R reveals one span's).")
+    var noRedact = false
+
     func validate() throws {
         if [demo, source.file != nil, jaegerOptions.jaeger != nil].filter({ $0 }).count > 1 {
             throw ValidationError("Use one source: --file, --demo or --jaeger.")
@@ -111,6 +114,7 @@ struct SpanscopeCommand: ParsableCommand {
         }
         var state = AppState(store: TraceStore(maxSpans: source.maxSpans), sourceName: name)
         state.canSearch = poller != nil
+        state.redact = !noRedact
         if let id = trace.flatMap(TraceID.init) { state.pendingTraceToOpen = id }
         var session = ExplorerSession(state: state, inbox: inbox, theme: theme, stopSources: stop, poller: poller)
         let signal = session.run()
