@@ -238,17 +238,19 @@ private struct Builder {
     }
 }
 
-/// SplitMix64: small, fast, and repeatable for a seed.
-struct DemoRandom {
+/// SplitMix64: small, fast, and repeatable for a seed. The demo and the benchmark's
+/// corpus both draw from it.
+public struct DemoRandom: Sendable {
     var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    /// 0..<n; 0 when n is not positive.
+    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
+    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

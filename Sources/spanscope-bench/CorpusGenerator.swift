@@ -7,7 +7,7 @@ import TraceSources
 /// batched per service up to 512 spans a line the way SDK batch processors export.
 struct CorpusGenerator {
     private var traffic: DemoTraffic
-    private var rng: SplitMix64
+    private var rng: DemoRandom
     private var clock: Int64 = 1_795_000_000_000_000_000
     private(set) var spansWritten = 0
     private(set) var bytesWritten = 0
@@ -16,7 +16,7 @@ struct CorpusGenerator {
 
     init(seed: UInt64) {
         traffic = DemoTraffic(seed: seed)
-        rng = SplitMix64(seed: seed ^ 0x5eed)
+        rng = DemoRandom(seed: seed ^ 0x5eed)
     }
 
     /// Mixed traffic until the file reaches `bytes`.
@@ -152,18 +152,4 @@ struct CorpusGenerator {
         if recent.count < 64 { recent.append((s.traceID, s.spanID)) } else { recent[rng.below(64)] = (s.traceID, s.spanID) }
         return s
     }
-}
-
-/// A small deterministic generator (SplitMix64): same seed, same corpus, every run.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
 }

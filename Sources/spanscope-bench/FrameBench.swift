@@ -76,7 +76,7 @@ struct FrameBench {
     /// Small three-span traces over seven services.
     private func manyTraces(_ count: Int) -> TraceStore {
         var store = TraceStore(maxSpans: Int.max / 2)
-        var rng = SplitMix64(seed: 99)
+        var rng = DemoRandom(seed: 99)
         let services = ["api-gateway", "auth", "user", "payment", "inventory", "search", "notification"].map { Resource(serviceName: $0) }
         var batch: [Span] = []
         for t in 0..<count {

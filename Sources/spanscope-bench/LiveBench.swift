@@ -26,7 +26,7 @@ struct LiveBench {
         }
         guard following else { throw BenchError("the tailer never started following") }
 
-        var rng = SplitMix64(seed: 5)
+        var rng = DemoRandom(seed: 5)
         var latencies: [Double] = []
         var appendCosts: [Double] = []
         let samples = plan.quick ? 5 : 40

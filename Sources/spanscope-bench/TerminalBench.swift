@@ -20,7 +20,7 @@ struct TerminalBench {
         let data = plan.dir + "/terminal.jsonl"
         let log = plan.dir + "/terminal.bytes"
         unlink(log)
-        var rng = SplitMix64(seed: 11)
+        var rng = DemoRandom(seed: 11)
         var sink = try FileSink(path: data)
         sink.write(OTLPJSONEncoder.line(batch(100, &rng, at: 0)))
         sink.close()
@@ -66,7 +66,7 @@ struct TerminalBench {
     }
 
     /// 100 spans: 20 traces of 5 spans.
-    private func batch(_ count: Int, _ rng: inout SplitMix64, at tick: Int) -> [Span] {
+    private func batch(_ count: Int, _ rng: inout DemoRandom, at tick: Int) -> [Span] {
         let services = ["api-gateway", "auth", "user", "payment", "inventory"].map { Resource(serviceName: $0) }
         var spans: [Span] = []
         let base: Int64 = 1_795_000_000_000_000_000 + Int64(tick) * 100_000_000
