@@ -39,14 +39,10 @@ public enum FileLoader {
         let fd = try FileHandleFD.open(path)
         defer { close(fd) }
         var framer = RecordFramer()
-        var st = stat()
-        fstat(fd, &st)
-        if workers > 1 && (st.st_mode & S_IFMT) == S_IFREG && ParallelDecoder.looksLikeJSONLines(fd: fd) {
-            let outcome = ParallelDecoder.decode(fd: fd, limit: Int64(st.st_size), workers: workers) { result, _ in
-                deliver(result)
-                return true
-            }
-            lseek(fd, off_t(outcome.consumed), SEEK_SET)
+        if let outcome = ParallelDecoder.catchUp(fd: fd, workers: workers, deliver: { result, _, _ in
+            deliver(result)
+            return true
+        }) {
             framer = RecordFramer(firstLine: outcome.nextLine)
         }
         let decoder = RecordDecoder()

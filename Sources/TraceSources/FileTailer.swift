@@ -97,23 +97,18 @@ private struct TailWorker {
     /// A big JSON Lines file already on disk is decoded on every core first, in file
     /// order, with progress; what follows (and anything appended) is read as usual.
     private mutating func catchUpInParallel() {
-        var st = stat()
-        fstat(fd, &st)
-        let size = Int64(st.st_size)
-        guard (st.st_mode & S_IFMT) == S_IFREG, size >= FileTailer.parallelMinimumBytes, FileLoader.defaultWorkers > 1,
-              ParallelDecoder.looksLikeJSONLines(fd: fd) else { return }
         let tailer = self.tailer
         var health = lastHealth
-        let outcome = ParallelDecoder.decode(fd: fd, limit: size, workers: FileLoader.defaultWorkers) { result, done in
+        let outcome = ParallelDecoder.catchUp(fd: fd, workers: FileLoader.defaultWorkers,
+                                              minimumBytes: FileTailer.parallelMinimumBytes) { result, done, total in
             if !result.spans.isEmpty { tailer.post(.spans(result.spans)) }
             for issue in result.issues { tailer.post(.decodeIssue(issue)) }
-            health = .loading(bytesRead: done, totalBytes: size)
+            health = .loading(bytesRead: done, totalBytes: total)
             tailer.post(.health(health!))
             return !tailer.isStopped
         }
         lastHealth = health
-        guard outcome.consumed > 0 else { return }
-        lseek(fd, off_t(outcome.consumed), SEEK_SET)
+        guard let outcome else { return }
         offset = outcome.consumed
         framer = RecordFramer(firstLine: outcome.nextLine)
     }

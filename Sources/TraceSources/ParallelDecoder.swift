@@ -18,6 +18,22 @@ public enum ParallelDecoder {
         public var nextLine: Int
     }
 
+    /// Decodes a regular JSON Lines file from `fd`'s start on `workers` threads when it
+    /// is at least `minimumBytes`, then seeks `fd` past what was decoded. Nil (and `fd`
+    /// untouched) when the file is not one to split: the caller reads it sequentially,
+    /// from `nextLine` onwards when there is an outcome.
+    public static func catchUp(
+        fd: Int32, workers: Int, minimumBytes: Int64 = 0, deliver: (RecordDecoder.Result, _ done: Int64, _ total: Int64) -> Bool
+    ) -> Outcome? {
+        var st = stat()
+        guard fstat(fd, &st) == 0, workers > 1, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let size = Int64(st.st_size)
+        guard size >= minimumBytes, looksLikeJSONLines(fd: fd) else { return nil }
+        let outcome = decode(fd: fd, limit: size, workers: workers) { deliver($0, $1, size) }
+        lseek(fd, off_t(outcome.consumed), SEEK_SET)
+        return outcome
+    }
+
     /// Is this file JSON Lines, judging by its first line? A line that opens an object
     /// and does not end with an opener or a separator is a whole record (the framer's
     /// rule). Reads with `pread`, so the descriptor's offset is untouched.
