@@ -96,10 +96,7 @@ public struct Canvas: Equatable, Sendable {
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
             for b in text.utf8 {
                 if col + 1 > limit { break }
-                if col >= 0 {
-                    if cells[y * width + col].isContinuation, col > 0 { cells[y * width + col - 1].character = " " }
-                    cells[y * width + col] = Cell(character: Character(Unicode.Scalar(b)), style: style, isContinuation: false)
-                }
+                place(Character(Unicode.Scalar(b)), width: 1, x: col, y: y, style: style)
                 col += 1
             }
             return col - x
@@ -108,17 +105,21 @@ public struct Canvas: Equatable, Sendable {
             let w = DisplayWidth.of(ch)
             if w == 0 { continue }
             if col + w > limit { break }
-            if col >= 0 {
-                // Overwriting half of a wide character blanks its other half.
-                if cells[y * width + col].isContinuation, col > 0 {
-                    cells[y * width + col - 1].character = " "
-                }
-                cells[y * width + col] = Cell(character: ch, style: style, isContinuation: false)
-                if w == 2 { cells[y * width + col + 1] = Cell(character: " ", style: style, isContinuation: true) }
-            }
+            place(ch, width: w, x: col, y: y, style: style)
             col += w
         }
         return col - x
+    }
+
+    /// One character of `width` columns at (x, y); off-screen columns are skipped.
+    private mutating func place(_ ch: Character, width w: Int, x col: Int, y: Int, style: Style) {
+        guard col >= 0 else { return }
+        // Overwriting half of a wide character blanks its other half.
+        if cells[y * width + col].isContinuation, col > 0 {
+            cells[y * width + col - 1].character = " "
+        }
+        cells[y * width + col] = Cell(character: ch, style: style, isContinuation: false)
+        if w == 2 { cells[y * width + col + 1] = Cell(character: " ", style: style, isContinuation: true) }
     }
 
     /// The screen as text, one line per row, trailing spaces kept (golden tests).
