@@ -27,13 +27,8 @@ public enum DetailView {
             wrap(key: DisplayWidth.pad(name, to: 10), value: value, style: style, width: width, copy: copy ?? value, into: &out)
         }
         out.append(DetailLine([(span.name, Style(.text, bold: true))], copy: span.name))
-        if redact {
-            let hidden = ([span.attributes, span.resource.attributes] + span.events.map(\.attributes) + span.links.map(\.attributes))
-                .reduce(0) { n, list in n + list.filter { Redaction.kind(key: $0.key, value: $0.value) != nil }.count }
-            if hidden > 0 {
-                out.append(DetailLine([("⊘ \(hidden) secret-looking value\(hidden == 1 ? "" : "s") hidden · R reveals them for this span", Style(.warning))]))
-            }
-        }
+        // Values masked below, counted as they are written; the notice goes under the title.
+        var hidden = 0
         field("service", span.serviceName, Style(.accent))
         field("kind", span.kind.name)
         var status = span.status.code.name.uppercased()
@@ -64,15 +59,15 @@ public enum DetailView {
                 }
             }
         }
-        section("Attributes", span.attributes, width: width, redact: redact, into: &out)
-        section("Resource", span.resource.attributes, width: width, redact: redact, into: &out)
+        section("Attributes", span.attributes, width: width, redact: redact, hidden: &hidden, into: &out)
+        section("Resource", span.resource.attributes, width: width, redact: redact, hidden: &hidden, into: &out)
         if !span.events.isEmpty {
             out.append(heading("Events (\(span.events.count))", width: width))
             for event in span.events.sorted(by: { $0.time < $1.time }) {
                 let offset = "+" + DurationFormat.format(event.time &- span.startTime)
                 out.append(DetailLine([(DisplayWidth.pad(offset, to: 10), label), (event.name, Style(event.name == "exception" ? .error : .text, bold: true))],
                                       copy: event.name))
-                attributeLines(event.attributes, indent: 4, width: width, redact: redact, into: &out)
+                attributeLines(event.attributes, indent: 4, width: width, redact: redact, hidden: &hidden, into: &out)
             }
         }
         if !span.links.isEmpty {
@@ -80,8 +75,11 @@ public enum DetailView {
             for link in span.links {
                 out.append(DetailLine([("trace ", label), (link.traceID.hex, Style()), (" span ", label), (link.spanID.hex, Style())],
                                       copy: link.traceID.hex))
-                attributeLines(link.attributes, indent: 4, width: width, redact: redact, into: &out)
+                attributeLines(link.attributes, indent: 4, width: width, redact: redact, hidden: &hidden, into: &out)
             }
+        }
+        if hidden > 0 {
+            out.insert(DetailLine([("⊘ \(hidden) secret-looking value\(hidden == 1 ? "" : "s") hidden · R reveals them for this span", Style(.warning))]), at: 1)
         }
         return out
     }
@@ -91,18 +89,21 @@ public enum DetailView {
         return DetailLine([(text + String(repeating: "─", count: max(0, width - DisplayWidth.of(text))), Style(.header, bold: true))])
     }
 
-    private static func section(_ title: String, _ attributes: [Attribute], width: Int, redact: Bool, into out: inout [DetailLine]) {
+    private static func section(_ title: String, _ attributes: [Attribute], width: Int, redact: Bool, hidden: inout Int,
+                                into out: inout [DetailLine]) {
         guard !attributes.isEmpty else { return }
         out.append(heading("\(title) (\(attributes.count))", width: width))
-        attributeLines(attributes, indent: 0, width: width, redact: redact, into: &out)
+        attributeLines(attributes, indent: 0, width: width, redact: redact, hidden: &hidden, into: &out)
     }
 
     /// Sorted by key; `key  value  type`, values wrapped under themselves.
-    private static func attributeLines(_ attributes: [Attribute], indent: Int, width: Int, redact: Bool, into out: inout [DetailLine]) {
+    private static func attributeLines(_ attributes: [Attribute], indent: Int, width: Int, redact: Bool, hidden: inout Int,
+                                       into out: inout [DetailLine]) {
         let sorted = attributes.sorted { $0.key < $1.key }
         let keyWidth = min(max(8, sorted.map { DisplayWidth.of(SafeText.sanitize($0.key)) }.max() ?? 8), width / 2)
         for a in sorted {
             if redact, let mask = Redaction.mask(key: a.key, value: a.value) {
+                hidden += 1
                 wrap(key: String(repeating: " ", count: indent) + DisplayWidth.pad(a.key, to: keyWidth), value: mask + "  ", style: Style(.warning),
                      width: width, copy: nil, suffix: (a.value.typeName, Style(.muted)), into: &out)
                 continue
@@ -178,24 +179,18 @@ public enum DetailView {
     }
 
     /// What a folded run of alike siblings adds up to.
-    static func runSummary(_ members: [Int], in trace: Trace, width: Int) -> [(String, Style)] {
-        let spans = members.map { trace.spans[$0] }
-        let durations = spans.map(\.duration).sorted()
-        let first = spans[0]
-        let start = spans.map(\.startTime).min() ?? 0
-        let end = spans.map { max($0.endTime, $0.startTime) }.max() ?? start
-        let errors = spans.filter(\.isError).count
+    static func runSummary(name: String, service: String, _ stats: RunStats, in trace: Trace, width: Int) -> [(String, Style)] {
         var out: [(String, Style)] = [
-            ("\(first.name) ×\(spans.count)", Style(.text, bold: true)),
-            ("service   " + first.serviceName, Style(.accent)),
-            ("spans     \(spans.count) siblings in a row with the same service and name", Style()),
-            ("total     " + DurationFormat.format(durations.reduce(0, +)) + "  (sum of durations)", Style()),
-            ("wall      " + DurationFormat.format(end - start) + "  from +" + DurationFormat.format(start - trace.startTime), Style()),
-            ("min       " + DurationFormat.format(durations.first ?? 0), Style()),
-            ("median    " + DurationFormat.format(percentile(durations, 50)), Style()),
-            ("p95       " + DurationFormat.format(percentile(durations, 95)), Style()),
-            ("max       " + DurationFormat.format(durations.last ?? 0), Style()),
-            ("errors    \(errors)", Style(errors > 0 ? .error : .text)),
+            ("\(name) ×\(stats.count)", Style(.text, bold: true)),
+            ("service   " + service, Style(.accent)),
+            ("spans     \(stats.count) siblings in a row with the same service and name", Style()),
+            ("total     " + DurationFormat.format(stats.total) + "  (sum of durations)", Style()),
+            ("wall      " + DurationFormat.format(stats.end - stats.start) + "  from +" + DurationFormat.format(stats.start - trace.startTime), Style()),
+            ("min       " + DurationFormat.format(stats.shortest), Style()),
+            ("median    " + DurationFormat.format(stats.median), Style()),
+            ("p95       " + DurationFormat.format(stats.p95), Style()),
+            ("max       " + DurationFormat.format(stats.longest), Style()),
+            ("errors    \(stats.errors)", Style(stats.errors > 0 ? .error : .text)),
             ("", Style()),
         ]
         for line in wordWrapped("Space or → expands the run; each span then has its own row and detail.", width: width) {
@@ -211,8 +206,11 @@ public enum DetailView {
         canvas.put(title + String(repeating: "─", count: max(0, pane.width - DisplayWidth.of(title))), x: pane.x, y: pane.y,
                    style: titleStyle, maxWidth: pane.width)
         guard let span = w.selectedSpan else {
-            if w.position.cursor < w.rows.count, case .run(let members) = w.rows[w.position.cursor].kind {
-                for (i, line) in runSummary(members, in: w.trace, width: pane.width - 2).enumerated() where i < pane.height - 1 {
+            if w.position.cursor < w.rows.count, case .run(let members) = w.rows[w.position.cursor].kind,
+               let stats = w.rows[w.position.cursor].run {
+                let first = w.trace.spans[members[0]]
+                let summary = runSummary(name: first.name, service: first.serviceName, stats, in: w.trace, width: pane.width - 2)
+                for (i, line) in summary.enumerated() where i < pane.height - 1 {
                     canvas.put(line.0, x: pane.x + 1, y: pane.y + 1 + i, style: line.1, maxWidth: pane.width - 2)
                 }
             }

@@ -20,6 +20,8 @@ public struct WaterfallRow: Equatable, Sendable {
     public var isCollapsed: Bool
     /// Spans hidden below this row while it is collapsed.
     public var hiddenDescendants: Int
+    /// A run's totals, computed once per layout rather than on every frame.
+    public var run: RunStats? = nil
 
     public var spanIndex: Int? {
         if case .span(let i) = kind { return i }
@@ -33,6 +35,35 @@ public struct WaterfallRow: Equatable, Sendable {
         case .run(let members): return members.first
         case .missingParent: return nil
         }
+    }
+}
+
+/// What a run of alike siblings adds up to.
+public struct RunStats: Equatable, Sendable {
+    public var count: Int
+    /// Earliest start and latest end of the members (wall time).
+    public var start: Int64
+    public var end: Int64
+    /// The members' durations summed, and their spread.
+    public var total: Int64
+    public var shortest: Int64
+    public var median: Int64
+    public var p95: Int64
+    public var longest: Int64
+    public var errors: Int
+
+    init(_ members: [Int], in trace: Trace) {
+        let spans = members.map { trace.spans[$0] }
+        let durations = spans.map(\.duration).sorted()
+        count = spans.count
+        start = spans.map(\.startTime).min() ?? 0
+        end = spans.map { max($0.endTime, $0.startTime) }.max() ?? start
+        total = durations.reduce(0, +)
+        shortest = durations.first ?? 0
+        median = percentile(durations, 50)
+        p95 = percentile(durations, 95)
+        longest = durations.last ?? 0
+        errors = spans.filter(\.isError).count
     }
 }
 
@@ -147,7 +178,8 @@ public enum WaterfallLayout {
                     let expanded = options.isRunExpanded(trace.spans[members[0]].spanID)
                     rows.append(WaterfallRow(kind: .run(members), depth: d, parentRow: p, isLastChild: last,
                                              childCount: members.count, isCollapsed: !expanded,
-                                             hiddenDescendants: expanded ? 0 : members.reduce(0) { $0 + 1 + size($1) }))
+                                             hiddenDescendants: expanded ? 0 : members.reduce(0) { $0 + 1 + size($1) },
+                                             run: RunStats(members, in: trace)))
                     guard expanded else { continue }
                     let me = rows.count - 1
                     for (k, m) in members.enumerated().reversed() { stack.append((.span(m), d + 1, me, k == members.count - 1)) }

@@ -70,8 +70,9 @@ enum WaterfallView {
                 let label = isCycle ? "⟳ parent cycle via \(id.hex)" : "missing parent \(id.hex) · \(row.childCount) orphan\(row.childCount == 1 ? "" : "s")"
                 canvas.put(guide + label, x: pane.x + 2, y: y, style: selected ?? Style(.warning), maxWidth: pane.width - 2)
             case .run(let members):
+                guard let stats = row.run else { continue }
                 let first = w.trace.spans[members[0]]
-                let errors = members.reduce(0) { $0 + (w.trace.spans[$1].isError ? 1 : 0) }
+                let errors = stats.errors
                 if errors > 0 {
                     canvas.put("✗", x: pane.x, y: y, style: selected ?? Style(.error, bold: true))
                 } else if matches.contains(i) {
@@ -80,30 +81,22 @@ enum WaterfallView {
                 var x = pane.x + 2
                 x += canvas.put(guide, x: x, y: y, style: selected ?? Style(.muted), maxWidth: cols.name)
                 x += canvas.put(row.isCollapsed ? "▸ " : "▾ ", x: x, y: y, style: selected ?? Style(.muted), maxWidth: pane.x + 2 + cols.name - x)
-                var total: Int64 = 0, longest: Int64 = 0, start = Int64.max, end = Int64.min
-                for m in members {
-                    let span = w.trace.spans[m]
-                    total += span.duration
-                    longest = max(longest, span.duration)
-                    start = min(start, span.startTime)
-                    end = max(end, span.endTime, span.startTime)
-                }
-                let count = " ×\(members.count)"
-                let stats = "  Σ\(DurationFormat.format(total)) max \(DurationFormat.format(longest))"
+                let count = " ×\(stats.count)"
+                let sums = "  Σ\(DurationFormat.format(stats.total)) max \(DurationFormat.format(stats.longest))"
                 let room = pane.x + 2 + cols.name - x
                 // Sums go first when room is short: the detail pane lists them too.
-                let withStats = room - DisplayWidth.of(count) - DisplayWidth.of(stats) >= min(DisplayWidth.of(first.name), 12)
-                let nameRoom = max(1, room - DisplayWidth.of(count) - (withStats ? DisplayWidth.of(stats) : 0))
+                let withStats = room - DisplayWidth.of(count) - DisplayWidth.of(sums) >= min(DisplayWidth.of(first.name), 12)
+                let nameRoom = max(1, room - DisplayWidth.of(count) - (withStats ? DisplayWidth.of(sums) : 0))
                 var used = canvas.put(DisplayWidth.truncate(first.name, to: nameRoom), x: x, y: y,
                                       style: selected ?? (matches.contains(i) ? Style(.match) : Style(errors > 0 ? .error : .text)))
                 used += canvas.put(count, x: x + used, y: y, style: selected ?? Style(.accent, bold: true), maxWidth: room - used)
-                if withStats { canvas.put(stats, x: x + used, y: y, style: selected ?? Style(.muted), maxWidth: room - used) }
+                if withStats { canvas.put(sums, x: x + used, y: y, style: selected ?? Style(.muted), maxWidth: room - used) }
                 let slot = state.servicePalette[first.serviceName] ?? 1
                 canvas.put(DisplayWidth.pad(first.serviceName, to: cols.service), x: pane.x + 2 + cols.name + 1, y: y,
                            style: selected ?? Style(.service(slot)))
-                canvas.put(scale.bar(start: start, end: end, width: cols.bar), x: barX, y: y,
+                canvas.put(scale.bar(start: stats.start, end: stats.end, width: cols.bar), x: barX, y: y,
                            style: selected ?? Style(errors > 0 ? .barError : .service(slot)))
-                canvas.put(DisplayWidth.pad(DurationFormat.format(end - start), to: cols.duration, alignRight: true), x: barX + cols.bar + 1, y: y,
+                canvas.put(DisplayWidth.pad(DurationFormat.format(stats.end - stats.start), to: cols.duration, alignRight: true), x: barX + cols.bar + 1, y: y,
                            style: selected ?? Style(.muted))
             case .span(let s):
                 let span = w.trace.spans[s]
