@@ -46,7 +46,7 @@ import TraceModel
         }
         let half = otlpLine(trace: "ffff", span: "1", name: "late")
         bytes += Array(half.utf8.prefix(30))
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         defer { unlink(path) }
         let c = Collector()
         let tailer = FileTailer(path: path, follow: true, inbox: c.inbox, pollMilliseconds: 5)

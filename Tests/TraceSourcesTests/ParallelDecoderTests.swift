@@ -60,7 +60,7 @@ import TraceModel
             OTLPJSONEncoder.appendLine(batch, to: &bytes)
         }
         let path = tempPath("parallel.jsonl")
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         defer { unlink(path) }
 
         let sequential = try FileLoader.load(path: path, workers: 1)
@@ -109,7 +109,7 @@ import TraceModel
         OTLPJSONEncoder.appendLine(spans, to: &bytes)
         bytes.removeLast(40)
         let path = tempPath("half.jsonl")
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         defer { unlink(path) }
         let hfd = open(path, O_RDONLY)
         defer { close(hfd) }
