@@ -33,6 +33,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libFuzzer target; `.ci/fuzz` builds it with -sanitize=fuzzer. A plain build
+        // replays files through the same checks.
+        .executableTarget(name: "spanscope-fuzz", dependencies: ["TraceModel", "TraceSources", "ExplorerUI"]),
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
         .testTarget(name: "TraceInsightsTests", dependencies: ["TraceInsights", "TraceModel", "TraceSources"], exclude: ["Golden"]),
         .testTarget(name: "TraceSourcesTests", dependencies: ["TraceSources", "TraceModel"]),
