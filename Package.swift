@@ -36,11 +36,13 @@ let package = Package(
         // libFuzzer target; `.ci/fuzz` builds it with -sanitize=fuzzer. A plain build
         // replays files through the same checks.
         .executableTarget(name: "spanscope-fuzz", dependencies: ["TraceModel", "TraceSources", "ExplorerUI"]),
-        .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
+        // Writes and checks the README's Reliability table for the tests that fill it.
+        .target(name: "ReliabilityLedger", path: "Tests/ReliabilityLedger"),
+        .testTarget(name: "TraceModelTests", dependencies: ["TraceModel", "ReliabilityLedger"]),
         .testTarget(name: "TraceInsightsTests", dependencies: ["TraceInsights", "TraceModel", "TraceSources"], exclude: ["Golden"]),
-        .testTarget(name: "TraceSourcesTests", dependencies: ["TraceSources", "TraceModel"]),
-        .testTarget(name: "ExplorerUITests", dependencies: ["ExplorerUI", "TraceModel", "TraceSources", "TraceInsights"], exclude: ["Golden"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TraceModel"]),
+        .testTarget(name: "TraceSourcesTests", dependencies: ["TraceSources", "TraceModel", "ReliabilityLedger"]),
+        .testTarget(name: "ExplorerUITests", dependencies: ["ExplorerUI", "TraceModel", "TraceSources", "TraceInsights", "ReliabilityLedger"], exclude: ["Golden"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TraceModel", "ReliabilityLedger"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -34,6 +34,10 @@ enum WaterfallView {
         if w.hideNonMatching && !w.search.isEmpty {
             title += " · filter: \(w.matchSpans.count) of \(w.trace.spanCount) match (H shows all)"
         }
+        if w.trace.spansOverCap > 0 {
+            // Short: the status bar says which cap.
+            title += " · ⚠ \(Table.grouped(w.trace.spansOverCap)) not kept: over cap"
+        }
         canvas.put("  " + DisplayWidth.pad(DisplayWidth.truncate(title, to: cols.name), to: cols.name) + " " + DisplayWidth.pad("SERVICE", to: cols.service),
                    x: pane.x, y: pane.y, style: header)
         drawAxis(&canvas, x: barX, y: pane.y, width: cols.bar, duration: scale.span, style: header)

@@ -9,6 +9,9 @@ public struct Trace: Sendable {
     public private(set) var errorCount = 0
     /// How many times a span id arrived again (merged, not shown twice).
     public private(set) var duplicateCount = 0
+    /// Spans that arrived after the trace reached the store's per-trace cap: counted,
+    /// not kept, so one runaway trace cannot take the whole budget or the screen.
+    public internal(set) var spansOverCap = 0
     /// Bumped on every change so views can cache what they derive.
     public private(set) var revision = 0
     /// The store generation of the trace's last change. Unlike `revision` it never
@@ -33,10 +36,18 @@ public struct Trace: Sendable {
         revision &+= 1
         if let existing = indexBySpanID[span.spanID] {
             duplicateCount += 1
-            if spans[existing].isError { errorCount -= 1 }
+            let old = spans[existing]
+            if old.isError { errorCount -= 1 }
             spans[existing] = span
             if span.isError { errorCount += 1 }
-            recomputeBounds()
+            // Only a replacement that pulls in a bound the old span held needs a full
+            // pass; anything else is an extension (re-exports must not cost O(n) each).
+            let oldEnd = max(old.endTime, old.startTime), newEnd = max(span.endTime, span.startTime)
+            if (old.startTime == startTime && span.startTime > old.startTime) || (oldEnd == endTime && newEnd < oldEnd) {
+                recomputeBounds()
+            } else {
+                extendBounds(with: span)
+            }
             return
         }
         indexBySpanID[span.spanID] = spans.count

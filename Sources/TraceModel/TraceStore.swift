@@ -9,6 +9,8 @@ public struct TraceStore: Sendable {
     public let maxSpans: Int
     public private(set) var evictedTraces = 0
     public private(set) var evictedSpans = 0
+    /// Spans not kept because their trace alone already held `maxSpans`.
+    public private(set) var spansOverCap = 0
     /// Bumped on every change; views cache derived data against it.
     public private(set) var generation = 0
 
@@ -27,6 +29,11 @@ public struct TraceStore: Sendable {
                 arrival.append(span.traceID)
             }
             let before = traces[span.traceID]!.spanCount
+            if before >= maxSpans, traces[span.traceID]!.index(of: span.spanID) == nil {
+                traces[span.traceID]!.spansOverCap += 1
+                spansOverCap += 1
+                continue
+            }
             traces[span.traceID]!.add(span)
             traces[span.traceID]!.storeGeneration = generation
             spanCount += traces[span.traceID]!.spanCount - before
@@ -36,8 +43,8 @@ public struct TraceStore: Sendable {
 
     public mutating func add(_ span: Span) { add([span]) }
 
-    /// Drops whole traces, oldest arrival first, until the budget holds. The trace that
-    /// is still arriving is never split.
+    /// Drops whole traces, oldest arrival first, until the budget holds. A trace is never
+    /// split: one trace alone keeps at most `maxSpans`, later spans of it are counted.
     private mutating func evictIfNeeded() {
         while spanCount > maxSpans, arrivalHead < arrival.count {
             let id = arrival[arrivalHead]

@@ -129,6 +129,11 @@ struct JSONScanner {
         return true
     }
 
+    /// The key as text (for messages; comparisons use `key(_:is:)`).
+    func text(of key: JSONKey) -> String {
+        key.decoded ?? String(decoding: UnsafeRawBufferPointer(rebasing: bytes[key.start..<(key.start + key.count)]), as: UTF8.self)
+    }
+
     // MARK: strings
 
     /// Reads a string; the bytes are returned in place unless it holds escapes.

@@ -40,7 +40,21 @@ public final class OTLPJSONDecoder {
     private func readRequest(_ s: inout JSONScanner, into out: inout DecodedRecord) throws {
         try s.beginObject()
         var first = true
+        // A record with fields but no trace field is not silently empty: it is a
+        // metrics or logs record, or one whose key was mangled.
+        var otherKeys: [String] = []
+        var sawTraceField = false
+        defer {
+            if !sawTraceField, !otherKeys.isEmpty {
+                out.problems.append("not a trace record: no resourceSpans (has \(otherKeys.joined(separator: ", ")))")
+            }
+        }
         while let key = try s.nextKey(first: &first) {
+            if s.key(key, is: "resourceSpans") || s.key(key, is: "result") {
+                sawTraceField = true
+            } else if otherKeys.count < 3 {
+                otherKeys.append(String(s.text(of: key).prefix(40)))
+            }
             if s.skipNull() { continue }
             if s.key(key, is: "resourceSpans") {
                 try s.beginArray()

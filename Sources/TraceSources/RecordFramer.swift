@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One complete JSON record cut from a byte stream, with the line it started on.
 public struct FramedRecord: Sendable {
     public var line: Int
@@ -42,7 +48,7 @@ public struct RecordFramer: Sendable {
     public mutating func feed(_ chunk: UnsafeRawBufferPointer) -> [Output] {
         var out: [Output] = []
         var lineStart = 0
-        while let newline = chunk[lineStart...].firstIndex(of: 0x0A) {
+        while let newline = Self.newline(in: chunk, from: lineStart) {
             if discardingLongLine {
                 discardingLongLine = false
                 out.append(.oversized(line: nextLine, bytes: partial.count + newline - lineStart))
@@ -133,6 +139,12 @@ public struct RecordFramer: Sendable {
                 return
             }
         }
+        // A line that arrived whole is held to the same limit as one that spanned
+        // reads: never decoded, one counted issue.
+        if line.count > maxRecordBytes {
+            out.append(.oversized(line: number, bytes: line.count))
+            return
+        }
         guard let first = line.firstIndex(where: { !Self.isSpace($0) }) else { return }
         let last = line.lastIndex(where: { !Self.isSpace($0) })!
         let trimmed = UnsafeRawBufferPointer(rebasing: line[first...last])
@@ -169,6 +181,13 @@ public struct RecordFramer: Sendable {
             default: break
             }
         }
+    }
+
+    /// memchr: the newline search is the one pass over every byte of a file.
+    private static func newline(in chunk: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard start < chunk.count, let base = chunk.baseAddress,
+              let hit = memchr(base + start, 0x0A, chunk.count - start) else { return nil }
+        return base.distance(to: UnsafeRawPointer(hit))
     }
 
     private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }

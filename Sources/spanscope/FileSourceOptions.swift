@@ -10,7 +10,7 @@ struct FileSourceOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: ArgumentHelp("An OTLP JSON file to read (`-` for standard input).", valueName: "path"))
     var file: String?
 
-    @Option(help: "At most this many spans are held; the oldest whole traces are evicted beyond it.")
+    @Option(help: "At most this many spans are held; the oldest whole traces are evicted beyond it. One trace alone keeps at most this many; its later spans are counted, not kept.")
     var maxSpans = 1_000_000
 
     @Flag(name: .shortAndLong, help: "Print every malformed record with its line number and reason.")

@@ -119,6 +119,8 @@ func rules(_ spans: [Span]) -> [String] {
         #expect(rules([mk("1", end: 0)]) == ["span-unended"])
         #expect(rules([mk("1", start: 20, end: 10)]) == ["span-end-before-start"])
         #expect(rules([mk("1"), mk("2", parent: "9")]) == ["orphan-span"])
+        #expect(rules([mk("1", start: 10, end: 50), mk("2", parent: "1", start: 4, end: 20)]) == ["clock-skew"])
+        #expect(rules([mk("1", start: 10, end: 50), mk("2", parent: "1", start: 10, end: 70)]) == [], "ending after the parent is async work, not skew")
         #expect(rules([mk("1"), mk("2", parent: "9", kind: .server)]) == ["context-lost-at-service-edge"])
         #expect(rules([mk("1", kind: .server), mk("2", kind: .server, start: 30, end: 40)]) == ["multiple-roots"])
         #expect(rules([mk("1", kind: .client)]) == ["client-root"])
