@@ -73,6 +73,11 @@ public enum FileLoader {
 
 /// Opening a path with errors a person can act on.
 enum FileHandleFD {
+    static func isFIFO(_ path: String) -> Bool {
+        var st = stat()
+        return path != "-" && stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFIFO
+    }
+
     static func open(_ path: String) throws -> Int32 {
         if path == "-" { return dup(0) }
         var st = stat()
@@ -82,8 +87,15 @@ enum FileHandleFD {
         if (st.st_mode & S_IFMT) == S_IFDIR {
             throw FileSourceError(path: path, reason: "is a directory")
         }
-        // O_NONBLOCK so opening a FIFO without a writer does not hang; reads then
-        // block as usual once it is cleared.
+        if (st.st_mode & S_IFMT) == S_IFIFO {
+            // Like `cat`: wait for a writer. Reading before one connects sees end-of-file
+            // at once, and `show` would print an empty list.
+            let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+            if fd < 0 { throw FileSourceError(path: path, reason: String(cString: strerror(errno))) }
+            return fd
+        }
+        // O_NONBLOCK so a device or special file that blocks on open cannot hang us;
+        // reads then block as usual once it is cleared.
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         if fd < 0 { throw FileSourceError(path: path, reason: String(cString: strerror(errno))) }
         let flags = fcntl(fd, F_GETFL)

@@ -79,6 +79,7 @@ private struct TailWorker {
     }
 
     private mutating func openFile() -> Bool {
+        if FileHandleFD.isFIFO(tailer.path) { setHealth(.waiting("waiting for a writer on the FIFO")) }
         do {
             fd = try FileHandleFD.open(tailer.path)
         } catch let error as FileSourceError {

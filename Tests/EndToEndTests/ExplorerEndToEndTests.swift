@@ -1,4 +1,5 @@
 import Foundation
+import ReliabilityLedger
 import Testing
 
 /// The real binary under tmux, on a file written by the real OpenTelemetry Python SDK.
@@ -70,7 +71,7 @@ import Testing
         #expect(!t.screen().contains("spanscope ›"))
     }
 
-    @Test(arguments: [("TERM", 143), ("HUP", 129), ("INT", 130)])
+    @Test(arguments: [("TERM", 143), ("HUP", 129), ("INT", 130), ("SEGV", 139), ("ABRT", 134)])
     func signalsRestoreTheTerminal(_ signal: String, _ code: Int) throws {
         try #require(Tmux.available, "tmux and the built spanscope binary are needed (.ci/run installs tmux)")
         let t = Tmux()
@@ -78,7 +79,16 @@ import Testing
         t.waitFor(text: "api-gateway")
         try Tmux.shell("pkill -\(signal) -f '^\(Tmux.binary) --demo' || true")
         t.waitFor(text: "SPANSCOPE-EXIT=\(code)")
-        #expect(t.display("#{alternate_on}") == "0")
+        let restored = t.display("#{alternate_on}") == "0"
+        #expect(restored)
+        // Nothing left behind (an SSH drop must not leave an orphan polling away).
+        let left = (try? Tmux.shell("pgrep -f '^\(Tmux.binary) --demo'")) ?? ""
+        #expect(left.isEmpty, "still running: \(left)")
+        let row = ReliabilityRow(area: "Signals", kind: "SIG\(signal)" + (["SEGV", "ABRT"].contains(signal) ? " (the crash path)" : ""), cases: 1,
+                                 outcome: restored && left.isEmpty ? "terminal restored, exit code \(code), no process left" : "NOT handled",
+                                 test: "ExplorerEndToEndTests")
+        let mismatch = ReliabilityLedger.check(row)
+        #expect(mismatch == nil, "\(mismatch ?? "")")
     }
 
     @Test func monochromeAndNoColorStillShowTheCursor() throws {

@@ -45,6 +45,12 @@ final class Tmux {
         try Tmux.shell("tmux -L \(socket) new-session -d -s \(session) -x \(width) -y \(height) \(Tmux.quote(wrapped)) >/dev/null 2>&1")
     }
 
+    /// Starts an interactive shell with job control (for Ctrl-Z and `fg`); its prompt is `$ `.
+    func startShell(width: Int = 120, height: Int = 40) throws {
+        let shell = "env LANG=C.UTF-8 TERM=xterm-256color PS1='$ ' bash --norc --noprofile -i"
+        try Tmux.shell("tmux -L \(socket) new-session -d -s \(session) -x \(width) -y \(height) \(Tmux.quote(shell)) >/dev/null 2>&1")
+    }
+
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
     func keys(_ keys: String...) throws {

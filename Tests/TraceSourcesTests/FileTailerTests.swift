@@ -1,10 +1,19 @@
 import Foundation
+import ReliabilityLedger
 import Testing
 import TraceModel
 @testable import TraceSources
 
 @Suite(.serialized) struct FileTailerTests {
     private func ids(_ c: Collector) -> [String] { c.spans.map(\.name) }
+
+    private func fileRow(_ kind: String, ok: Bool, spans: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+        let row = ReliabilityRow(area: "Files", kind: kind, cases: 1,
+                                 outcome: ok ? "every span read exactly once (\(spans) of \(spans))" : "NOT handled",
+                                 test: "FileTailerTests")
+        let mismatch = ReliabilityLedger.check(row)
+        #expect(mismatch == nil, "\(mismatch ?? "")", sourceLocation: sourceLocation)
+    }
 
     @Test func appendWhileReadingWithHalfLines() throws {
         let path = tempPath("follow.jsonl")
@@ -76,6 +85,7 @@ import TraceModel
         usleep(100_000)
         c.pump()
         #expect(ids(c) == ["a", "b", "after-truncate"], "nothing read twice")
+        fileRow("Truncated in place while followed", ok: ids(c) == ["a", "b", "after-truncate"], spans: 3)
     }
 
     @Test func rotationReadsTheOldFilesTailThenTheNewFile() throws {
@@ -96,6 +106,7 @@ import TraceModel
         usleep(100_000)
         c.pump()
         #expect(ids(c).sorted() == ["new-1", "new-2", "old-1", "old-2"])
+        fileRow("Replaced (rotated) while followed", ok: ids(c).sorted() == ["new-1", "new-2", "old-1", "old-2"], spans: 4)
     }
 
     @Test func deletedFileIsWaitedForAndPickedUpAgain() throws {
@@ -109,7 +120,9 @@ import TraceModel
         unlink(path)
         #expect(c.wait { c.health.contains { if case .waiting = $0 { true } else { false } } })
         append(otlpLine(trace: "2", span: "1", name: "second") + "\n", to: path)
-        #expect(c.wait { ids(c) == ["first", "second"] })
+        let ok = c.wait { ids(c) == ["first", "second"] }
+        #expect(ok)
+        fileRow("Deleted while followed, then recreated", ok: ok, spans: 2)
     }
 
     @Test func missingFileReportsAndRetriesWhenFollowing() throws {
@@ -120,7 +133,9 @@ import TraceModel
         defer { tailer.stop() }
         #expect(c.wait { c.health.contains { if case .failed(_, retryInSeconds: .some) = $0 { true } else { false } } })
         append(otlpLine(trace: "1", span: "1", name: "arrived") + "\n", to: path)
-        #expect(c.wait { ids(c) == ["arrived"] })
+        let ok = c.wait { ids(c) == ["arrived"] }
+        #expect(ok)
+        fileRow("Missing at start, appears later", ok: ok, spans: 1)
     }
 
     @Test func withoutFollowItReadsOnceAndSaysDone() throws {
