@@ -194,6 +194,13 @@ public struct AppState: Sendable {
     var findingsCache: [TraceID: (generation: Int, findings: [Finding])] = [:]
     /// Verdicts on attribute keys and span names, shared by every trace checked.
     var insightMemo = Insights.Memo()
+    /// The rules and secret keys (`--config`): findings and masking both follow it.
+    public var insightConfig = InsightConfig() {
+        didSet {
+            findingsCache = [:]
+            insightMemo = Insights.Memo()
+        }
+    }
     /// Set whenever what is shown may have changed; the main loop clears it after drawing.
     public var needsRender = true
     var shownGeneration = -1
@@ -212,7 +219,7 @@ public struct AppState: Sendable {
     /// One trace's findings, from the cache unless the trace changed since.
     mutating func findings(for trace: Trace) -> [Finding] {
         if let cached = findingsCache[trace.id], cached.generation == trace.storeGeneration { return cached.findings }
-        let findings = Insights.check(trace, memo: &insightMemo)
+        let findings = Insights.check(trace, config: insightConfig, memo: &insightMemo)
         findingsCache[trace.id] = (trace.storeGeneration, findings)
         return findings
     }

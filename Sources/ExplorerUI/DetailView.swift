@@ -19,7 +19,8 @@ public struct DetailLine: Sendable {
 public enum DetailView {
     /// With `redact`, secret-looking values are masked (and not copyable); a line under
     /// the title says how many and how to reveal them.
-    public static func lines(for span: Span, in trace: Trace, width: Int, findings: [Finding] = [], redact: Bool = true) -> [DetailLine] {
+    public static func lines(for span: Span, in trace: Trace, width: Int, findings: [Finding] = [], redact: Bool = true,
+                                    config: InsightConfig = InsightConfig()) -> [DetailLine] {
         let width = max(20, width - 1)
         var out: [DetailLine] = []
         let label = Style(.muted)
@@ -59,15 +60,15 @@ public enum DetailView {
                 }
             }
         }
-        section("Attributes", span.attributes, width: width, redact: redact, hidden: &hidden, into: &out)
-        section("Resource", span.resource.attributes, width: width, redact: redact, hidden: &hidden, into: &out)
+        section("Attributes", span.attributes, width: width, redact: redact, config: config, hidden: &hidden, into: &out)
+        section("Resource", span.resource.attributes, width: width, redact: redact, config: config, hidden: &hidden, into: &out)
         if !span.events.isEmpty {
             out.append(heading("Events (\(span.events.count))", width: width))
             for event in span.events.sorted(by: { $0.time < $1.time }) {
                 let offset = "+" + DurationFormat.format(event.time &- span.startTime)
                 out.append(DetailLine([(DisplayWidth.pad(offset, to: 10), label), (event.name, Style(event.name == "exception" ? .error : .text, bold: true))],
                                       copy: event.name))
-                attributeLines(event.attributes, indent: 4, width: width, redact: redact, hidden: &hidden, into: &out)
+                attributeLines(event.attributes, indent: 4, width: width, redact: redact, config: config, hidden: &hidden, into: &out)
             }
         }
         if !span.links.isEmpty {
@@ -75,7 +76,7 @@ public enum DetailView {
             for link in span.links {
                 out.append(DetailLine([("trace ", label), (link.traceID.hex, Style()), (" span ", label), (link.spanID.hex, Style())],
                                       copy: link.traceID.hex))
-                attributeLines(link.attributes, indent: 4, width: width, redact: redact, hidden: &hidden, into: &out)
+                attributeLines(link.attributes, indent: 4, width: width, redact: redact, config: config, hidden: &hidden, into: &out)
             }
         }
         if hidden > 0 {
@@ -89,20 +90,20 @@ public enum DetailView {
         return DetailLine([(text + String(repeating: "─", count: max(0, width - DisplayWidth.of(text))), Style(.header, bold: true))])
     }
 
-    private static func section(_ title: String, _ attributes: [Attribute], width: Int, redact: Bool, hidden: inout Int,
+    private static func section(_ title: String, _ attributes: [Attribute], width: Int, redact: Bool, config: InsightConfig, hidden: inout Int,
                                 into out: inout [DetailLine]) {
         guard !attributes.isEmpty else { return }
         out.append(heading("\(title) (\(attributes.count))", width: width))
-        attributeLines(attributes, indent: 0, width: width, redact: redact, hidden: &hidden, into: &out)
+        attributeLines(attributes, indent: 0, width: width, redact: redact, config: config, hidden: &hidden, into: &out)
     }
 
     /// Sorted by key; `key  value  type`, values wrapped under themselves.
-    private static func attributeLines(_ attributes: [Attribute], indent: Int, width: Int, redact: Bool, hidden: inout Int,
+    private static func attributeLines(_ attributes: [Attribute], indent: Int, width: Int, redact: Bool, config: InsightConfig, hidden: inout Int,
                                        into out: inout [DetailLine]) {
         let sorted = attributes.sorted { $0.key < $1.key }
         let keyWidth = min(max(8, sorted.map { DisplayWidth.of(SafeText.sanitize($0.key)) }.max() ?? 8), width / 2)
         for a in sorted {
-            if redact, let mask = Redaction.mask(key: a.key, value: a.value) {
+            if redact, let mask = Redaction.mask(key: a.key, value: a.value, config: config) {
                 hidden += 1
                 wrap(key: String(repeating: " ", count: indent) + DisplayWidth.pad(a.key, to: keyWidth), value: mask + "  ", style: Style(.warning),
                      width: width, copy: nil, suffix: (a.value.typeName, Style(.muted)), into: &out)
@@ -224,7 +225,8 @@ public enum DetailView {
             }
             return
         }
-        let lines = lines(for: span, in: w.trace, width: pane.width, findings: w.findings[span.spanID] ?? [], redact: state.redacts(span))
+        let lines = lines(for: span, in: w.trace, width: pane.width, findings: w.findings[span.spanID] ?? [], redact: state.redacts(span),
+                          config: state.insightConfig)
         for row in 0..<(pane.height - 1) {
             let i = w.detail.scroll + row
             guard i < lines.count else { break }

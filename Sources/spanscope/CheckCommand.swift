@@ -42,8 +42,7 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Output: text or json.")
     var format = "text"
 
-    @Option(help: ArgumentHelp("A rules config file (disable, only, severity.RULE, generic-names, secret-keys; see README).", valueName: "path"))
-    var config: String?
+    @OptionGroup var insightOptions: InsightConfigOptions
 
     @Option(help: ArgumentHelp("Expect a span with this name ([SERVICE:]NAME; repeatable).", valueName: "name"))
     var expectSpan: [String] = []
@@ -95,16 +94,6 @@ struct CheckCommand: ParsableCommand {
         try report(traces)
     }
 
-    private func loadConfig() throws -> InsightConfig {
-        guard let path = config else { return InsightConfig() }
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read config \(path)") }
-        do {
-            return try InsightConfig.parse(String(decoding: data, as: UTF8.self), source: path)
-        } catch let error as InsightConfigError {
-            throw CLIError("bad config: \(error)")
-        }
-    }
-
     private func monotonicNanos() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
@@ -124,7 +113,7 @@ struct CheckCommand: ParsableCommand {
     }
 
     private func report(_ traces: [Trace]) throws {
-        var config = try loadConfig()
+        var config = try InsightConfig.load(path: insightOptions.config)
         config.only.formUnion(rules)
         config.disabled.formUnion(disabled)
         let findings = traces.flatMap { Insights.check($0, config: config) } + Insights.nameCardinality(traces, config: config)

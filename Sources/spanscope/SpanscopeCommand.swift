@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExplorerUI
 import Foundation
+import TraceInsights
 import TraceModel
 import TraceSources
 
@@ -61,6 +62,8 @@ struct SpanscopeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Open this trace's waterfall directly (once it has arrived).", valueName: "trace-id"))
     var trace: String?
 
+    @OptionGroup var insightOptions: InsightConfigOptions
+
     @Flag(name: .customLong("no-redact"), help: "Show secret-looking attribute values instead of masking them (R reveals one span's).")
     var noRedact = false
 
@@ -80,6 +83,7 @@ struct SpanscopeCommand: ParsableCommand {
             throw ValidationError("Nothing to open: pass --file PATH, --jaeger URL or --demo.")
         }
         let theme = try ThemeLoader.load(self.theme)
+        let insightConfig = try InsightConfig.load(path: insightOptions.config)
         if isatty(0) == 0 && source.file != "-" || isatty(1) == 0 {
             throw CLIError("the explorer needs a terminal; use `spanscope show` in pipes")
         }
@@ -115,6 +119,7 @@ struct SpanscopeCommand: ParsableCommand {
         var state = AppState(store: TraceStore(maxSpans: source.maxSpans), sourceName: name)
         state.canSearch = poller != nil
         state.redact = !noRedact
+        state.insightConfig = insightConfig
         if let id = trace.flatMap(TraceID.init) { state.pendingTraceToOpen = id }
         var session = ExplorerSession(state: state, inbox: inbox, theme: theme, stopSources: stop, poller: poller)
         let signal = session.run()

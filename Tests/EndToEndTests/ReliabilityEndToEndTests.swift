@@ -87,11 +87,11 @@ import Testing
         for _ in 0..<2 {
             rounds += 1
             try t.keys("C-z")
-            t.waitFor(text: "Stopped")
+            t.waitFor(text: "Stopped", seconds: 30)
             let suspended = t.display("#{alternate_on}") == "0"
             try t.literal("fg")
             try t.keys("Enter")
-            let screen = t.waitFor("the redrawn explorer") { $0.contains("api-gateway") && $0.contains("spanscope ›") && $0.contains("q/C-c quit") }
+            let screen = t.waitFor("the redrawn explorer", seconds: 30) { $0.contains("api-gateway") && $0.contains("spanscope ›") && $0.contains("q/C-c quit") }
             if suspended && t.display("#{alternate_on}") == "1" && screen.contains("SERVICE") { redrawn += 1 }
             // Keys work after resuming.
             try t.keys("?")
@@ -165,15 +165,15 @@ import Testing
 /// connections) for a while. Keys are answered throughout, memory stays flat, and the
 /// explorer recovers when the server does. SPANSCOPE_SOAK_SECONDS runs it longer.
 @Suite(.serialized) struct JaegerSoakEndToEndTests {
-    @Test func pollingThroughRandomFaults() throws {
+    @Test func pollingThroughRandomFaults() async throws {
         try #require(Tmux.available, "tmux and the built spanscope binary are needed (.ci/run installs tmux)")
-        let switches = Int(ProcessInfo.processInfo.environment["SPANSCOPE_SOAK_SECONDS"] ?? "") ?? 40
+        let switches = Int(ProcessInfo.processInfo.environment["SPANSCOPE_SOAK_SECONDS"] ?? "") ?? 30
         let (port, stop) = try ShowJaegerEndToEndTests().startServer("")
         defer { stop() }
         let url = "http://127.0.0.1:\(port)"
         let t = Tmux()
         try t.start("\(Tmux.quote(Tmux.binary)) --jaeger \(url) --poll 200ms")
-        t.waitFor(text: "query22-service")
+        await t.waitForAsync("services", seconds: 40) { $0.contains("query22-service") }
         let pid = try Tmux.shell("pgrep -f '^\(Tmux.binary) --jaeger \(url)'").split(separator: "\n").first.map(String.init) ?? ""
         func rssKB() -> Int {
             let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
@@ -189,18 +189,18 @@ import Testing
             try Tmux.shell("curl -s -X POST '\(url)/_fixture/fault?mode=\(mode)&seconds=1.5' >/dev/null")
             let asked = Date()
             try t.keys("?")
-            t.waitFor("help opened", seconds: 5) { $0.contains("cycle the sort column") }
+            await t.waitForAsync("help opened", seconds: 5) { $0.contains("cycle the sort column") }
             try t.keys("Escape")
-            t.waitFor("help closed", seconds: 5) { !$0.contains("cycle the sort column") }
+            await t.waitForAsync("help closed", seconds: 5) { !$0.contains("cycle the sort column") }
             if Date().timeIntervalSince(asked) < 2 { answered += 1 }
-            usleep(UInt32(max(0, 1 - Date().timeIntervalSince(asked)) * 1_000_000))
+            try await Task.sleep(nanoseconds: UInt64(max(0, 1 - Date().timeIntervalSince(asked)) * 1e9))
             rss.append(rssKB())
         }
         try Tmux.shell("curl -s -X POST '\(url)/_fixture/fault?mode=none' >/dev/null")
         // With no search running, the poller keeps the service list fresh.
-        t.waitFor("recovery", seconds: 20) { $0.contains("● Jaeger v3 · services") }
+        await t.waitForAsync("recovery", seconds: 20) { $0.contains("● Jaeger v3 · services") }
         try t.keys("q")
-        t.waitFor(text: "SPANSCOPE-EXIT=0")
+        await t.waitForAsync("exit") { $0.contains("SPANSCOPE-EXIT=0") }
 
         // Flat: the last quarter's peak within 20% (+4 MB) of the second quarter's.
         let quarter = max(1, rss.count / 4)
@@ -209,7 +209,7 @@ import Testing
         print("soak: \(switches) fault switches, RSS \(early / 1024) MB → \(late / 1024) MB, \(answered) of \(switches) key checks answered within 2 s")
         #expect(flat, "RSS grew from \(early) kB to \(late) kB")
         #expect(answered == switches)
-        if switches == 40 {
+        if switches == 30 {
             let row = ReliabilityRow(area: "Jaeger", kind: "Soak: polling every 200 ms through random faults (500, malformed, truncated, slow, refused)",
                                      cases: switches,
                                      outcome: flat && answered == switches

@@ -84,6 +84,22 @@ final class Tmux {
         return last
     }
 
+    /// The same for async tests: sleeps without holding one of the cooperative threads
+    /// (two here) that async tests elsewhere in the run need.
+    @discardableResult
+    func waitForAsync(_ what: String, seconds: Double = 15, sourceLocation: SourceLocation = #_sourceLocation,
+                      _ predicate: (String) -> Bool) async -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last = ""
+        while Date() < deadline {
+            last = screen()
+            if predicate(last) { return last }
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+        Issue.record("timed out waiting for \(what). Screen:\n\(last)", sourceLocation: sourceLocation)
+        return last
+    }
+
     @discardableResult
     func waitFor(text: String, seconds: Double = 15, sourceLocation: SourceLocation = #_sourceLocation) -> String {
         waitFor("\"\(text)\"", seconds: seconds, sourceLocation: sourceLocation) { $0.contains(text) }

@@ -66,3 +66,21 @@ import TraceModel
         #expect(Redaction.kind(key: "order.id", value: .string("1234567890123")) == nil, "not Luhn-valid")
     }
 }
+
+/// `secret-keys += pin` in the config masks `pin` values in the explorer too.
+@Suite struct ConfiguredRedactionTests {
+    @Test func configuredSecretKeysAreMasked() throws {
+        var config = InsightConfig()
+        config = try InsightConfig.parse("secret-keys += pin\n", source: "test.conf")
+        let s1 = span("c", "1", name: "unlock", start: 0, end: 10, attributes: [Attribute("door.pin", .string("4821"))])
+        var s = AppState(store: TraceStore(), sourceName: "t", width: 140, height: 40)
+        s.update(.spans([s1]))
+        s.update(.tick(milliseconds: 1_000))
+        s.openTrace(TraceID("c")!)
+        #expect(render(s).text.contains("4821"), "not a secret by default")
+        s.insightConfig = config
+        s.openTrace(TraceID("c")!)
+        let screen = render(s).text
+        #expect(!screen.contains("4821") && screen.contains("1 secret-looking value hidden"), "\(screen)")
+    }
+}
