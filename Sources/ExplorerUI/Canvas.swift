@@ -122,6 +122,21 @@ public struct Canvas: Equatable, Sendable {
         if w == 2 { cells[y * width + col + 1] = Cell(character: " ", style: style, isContinuation: true) }
     }
 
+    /// Cells holding a C0 or C1 control character (ESC included), as "U+1b at 3,4".
+    /// Always empty while everything goes through `put`; the fuzz target and the
+    /// hostile-text tests check that it stays so.
+    public var controlCharacterCells: [String] {
+        var found: [String] = []
+        for y in 0..<height {
+            for x in 0..<width {
+                for v in self[x, y].character.unicodeScalars.map(\.value) where v < 0x20 || (0x7F..<0xA0).contains(v) {
+                    found.append("U+\(String(v, radix: 16)) at \(x),\(y)")
+                }
+            }
+        }
+        return found
+    }
+
     /// The screen as text, one line per row, trailing spaces kept (golden tests).
     public var text: String {
         (0..<height).map(line).joined(separator: "\n")

@@ -11,19 +11,6 @@ import TraceSources
 /// written to attack the terminal. Every span stays visible exactly once, nothing is
 /// mis-drawn, and no control character reaches a cell of any screen.
 @Suite struct HostileTraceTests {
-    /// Every cell of a screen is printable: data never reaches the terminal as control.
-    static func controlCharacters(in canvas: Canvas) -> [String] {
-        var found: [String] = []
-        for y in 0..<canvas.height {
-            for x in 0..<canvas.width {
-                for v in canvas[x, y].character.unicodeScalars.map(\.value) where v < 0x20 || (0x7F..<0xA0).contains(v) {
-                    found.append("U+\(String(v, radix: 16)) at \(x),\(y)")
-                }
-            }
-        }
-        return found
-    }
-
     /// Walks every screen a user reaches for a trace and returns every drawn canvas.
     static func screens(_ spans: [Span], width: Int = 100, height: Int = 30) -> [Canvas] {
         var s = AppState(store: TraceStore(), sourceName: "hostile", width: width, height: height)
@@ -183,7 +170,7 @@ import TraceSources
             for width in [100, 61] {
                 for canvas in Self.screens([root, child], width: width, height: 24) {
                     cases += 1
-                    let found = Self.controlCharacters(in: canvas)
+                    let found = canvas.controlCharacterCells
                     if found.isEmpty { handled += 1 } else { Issue.record("\(text.debugDescription): \(found.prefix(3))\n\(canvas.text)") }
                 }
             }
