@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "TraceInsightsTests", dependencies: ["TraceInsights", "TraceModel", "TraceSources"], exclude: ["Golden"]),
         .testTarget(name: "TraceSourcesTests", dependencies: ["TraceSources", "TraceModel", "ReliabilityLedger"]),
         .testTarget(name: "ExplorerUITests", dependencies: ["ExplorerUI", "TraceModel", "TraceSources", "TraceInsights", "ReliabilityLedger"], exclude: ["Golden"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TraceModel", "ReliabilityLedger"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TraceModel", "TraceSources", "ReliabilityLedger"]),
     ],
     swiftLanguageModes: [.v6]
 )
