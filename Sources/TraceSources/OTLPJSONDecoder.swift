@@ -50,17 +50,18 @@ public final class OTLPJSONDecoder {
             }
         }
         while let key = try s.nextKey(first: &first) {
-            if s.key(key, is: "resourceSpans") || s.key(key, is: "result") {
+            let isSpans = s.key(key, is: "resourceSpans"), isResult = !isSpans && s.key(key, is: "result")
+            if isSpans || isResult {
                 sawTraceField = true
             } else if otherKeys.count < 3 {
                 otherKeys.append(String(s.text(of: key).prefix(40)))
             }
             if s.skipNull() { continue }
-            if s.key(key, is: "resourceSpans") {
+            if isSpans {
                 try s.beginArray()
                 var f = true
                 while try s.nextElement(first: &f) { try readResourceSpans(&s, into: &out) }
-            } else if s.key(key, is: "result") {
+            } else if isResult {
                 try readRequest(&s, into: &out)
             } else {
                 try s.skipValue()
