@@ -52,7 +52,7 @@ public enum Insights {
             } else if span.endTime < span.startTime {
                 add("span-end-before-start", span, "ends \(DurationFormat.format(span.startTime - span.endTime)) before it starts")
             }
-            if let parent = trace.span(span.parentSpanID), span.startTime < parent.startTime, parent.spanID != span.spanID {
+            if let parent = trace.span(span.parentSpanID), span.startTime < parent.startTime {
                 let across = parent.serviceName == span.serviceName ? "" : " (\(parent.serviceName) → \(span.serviceName))"
                 add("clock-skew", span, "starts \(DurationFormat.format(parent.startTime - span.startTime)) before its parent \"\(parent.name)\"\(across)")
             }
