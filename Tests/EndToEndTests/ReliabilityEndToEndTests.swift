@@ -75,7 +75,10 @@ import TraceSources
             try t.keys("Enter")
             let screen = t.waitFor("the redrawn explorer", seconds: 30) { $0.contains("api-gateway") && $0.contains("spanscope ›") && $0.contains("q/C-c quit") }
             if suspended && t.display("#{alternate_on}") == "1" && screen.contains("SERVICE") { redrawn += 1 }
-            // Keys work after resuming.
+            // Keys work after resuming. ncurses discards typed-ahead input as it resumes
+            // (flushinp in its SIGTSTP handler); a key sent the instant the screen is
+            // back was dropped once on a loaded run: give the resume a moment first.
+            usleep(1_000_000)
             try t.keys("?")
             t.waitFor(text: "cycle the sort column")
             try t.keys("Escape")
