@@ -31,7 +31,8 @@ import TraceSources
         try Data(OTLPJSONEncoder.line([span]) + [0x0A]).write(to: URL(fileURLWithPath: file))
         let t = Tmux()
         try t.start("\(Tmux.quote(Tmux.binary)) --file \(Tmux.quote(file)) --no-follow")
-        t.waitFor(text: "evil")
+        // The file's name holds "evil" too; wait for the escaped service name itself.
+        let services = t.waitFor(text: "evil\\x1b]2;PWNED\\x07")
         let title = t.display("#{pane_title}")
         var checks = 0, held = 0
         func check(_ screen: String, _ where_: String) {
@@ -39,7 +40,7 @@ import TraceSources
             let ok = t.display("#{pane_title}") == title && !title.contains("PWNED") && screen.contains("evil\\x1b]2;PWNED\\x07")
             if ok { held += 1 } else { Issue.record("\(where_): title \(t.display("#{pane_title}")), screen:\n\(screen)") }
         }
-        check(t.screen(), "services")
+        check(services, "services")
         try t.keys("Enter")
         check(t.waitFor(text: "login\\x1b]2;PWNED"), "traces")
         try t.keys("Enter")
