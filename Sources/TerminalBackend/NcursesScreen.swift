@@ -80,14 +80,14 @@ public final class NcursesScreen {
     public func draw(_ canvas: Canvas) {
         let fullRedraw = last == nil || last!.width != canvas.width || last!.height != canvas.height
         for y in 0..<canvas.height {
-            if !fullRedraw, rowsEqual(last!, canvas, y) { continue }
+            if !fullRedraw, canvas.rowLooksSame(as: last!, y: y) { continue }
             var x = 0
             while x < canvas.width {
                 let style = canvas[x, y].style
                 var run = ""
                 let start = x
                 while x < canvas.width, canvas[x, y].style == style {
-                    if !canvas[x, y].isContinuation { run.append(canvas[x, y].character) }
+                    if !canvas[x, y].isContinuation { run.append(canvas.character(x: x, y: y)) }
                     x += 1
                 }
                 shim_attrset(attribute(for: style))
@@ -100,10 +100,6 @@ public final class NcursesScreen {
         last = canvas
     }
 
-    private func rowsEqual(_ a: Canvas, _ b: Canvas, _ y: Int) -> Bool {
-        for x in 0..<a.width where a[x, y] != b[x, y] { return false }
-        return true
-    }
 
     public enum Input {
         case key(Key)

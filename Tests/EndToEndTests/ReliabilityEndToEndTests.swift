@@ -75,6 +75,13 @@ import TraceSources
             try t.literal("fg")
             try t.keys("Enter")
             let screen = t.waitFor("the redrawn explorer", seconds: 30) { $0.contains("api-gateway") && $0.contains("spanscope ›") && $0.contains("q/C-c quit") }
+            if !screen.contains("spanscope ›") {
+                // The shell has the terminal: say how spanscope ended.
+                try t.literal("echo fg-status=$?")
+                try t.keys("Enter")
+                Issue.record("spanscope ended on resume: \(t.waitFor(text: "fg-status="))")
+                break
+            }
             if suspended && t.display("#{alternate_on}") == "1" && screen.contains("SERVICE") { redrawn += 1 }
             // Keys work after resuming. ncurses discards typed-ahead input as it resumes
             // (flushinp in its SIGTSTP handler); a key sent the instant the screen is

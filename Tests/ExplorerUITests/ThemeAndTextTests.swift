@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TraceSources
 import TraceModel
 @testable import ExplorerUI
 
@@ -78,6 +79,33 @@ import TraceModel
         var d = Canvas(width: 4, height: 1)
         d.put("ab注", x: 1, y: 0)
         #expect(d.line(0) == " ab ", "a wide character that does not fit is not drawn half")
+    }
+
+    /// `put` places simple scalars straight into cells; it must draw exactly what the
+    /// grapheme-by-grapheme path (sanitize, then one cluster at a time) draws, whatever
+    /// follows a simple scalar: combining marks, joiners, variation selectors, controls.
+    @Test func fastPathDrawsWhatTheGraphemePathDraws() {
+        let pieces: [String] = ["a", "Z", " ", "~", "é", "e\u{301}", "ʰ", "—", "…", "├", "█", "▸", "⚠", "⚠\u{FE0F}",
+                                "☃", "⌚", "注", "👍🏽", "👩\u{200D}💻", "\u{1B}[2J", "\u{7}", "\n", "\u{AD}", "\u{200B}",
+                                "\u{202E}", "\u{85}", "\u{301}", "\u{FE0F}", "🇫🇷", "\u{E0041}", "ﾃ", "µ·×"]
+        var rng = DemoRandom(seed: 7)
+        for round in 0..<3_000 {
+            let text = (0..<rng.below(8)).map { _ in pieces[rng.below(pieces.count)] }.joined()
+            let width = 2 + rng.below(14), x = rng.below(3)
+            var canvas = Canvas(width: width, height: 1)
+            let used = canvas.put(text, x: x, y: 0)
+            var expected = String(repeating: " ", count: x), cols = x
+            for ch in SafeText.sanitize(text) {
+                let w = DisplayWidth.of(ch)
+                if w == 0 { continue }
+                if cols + w > width { break }
+                expected.append(ch)
+                cols += w
+            }
+            expected += String(repeating: " ", count: width - cols)
+            #expect(canvas.line(0) == expected && used == cols - x, "round \(round): \(text.debugDescription) at \(x) in \(width)")
+            #expect(canvas.controlCharacterCells.isEmpty)
+        }
     }
 
     @Test func barsAreProportional() {
