@@ -90,7 +90,7 @@ public enum DetailView {
         return DetailLine([(text + String(repeating: "─", count: max(0, width - DisplayWidth.of(text))), Style(.header, bold: true))])
     }
 
-    private static func section(_ title: String, _ attributes: [Attribute], width: Int, redact: Bool, config: InsightConfig, hidden: inout Int,
+    private static func section(_ title: String, _ attributes: some Collection<Attribute>, width: Int, redact: Bool, config: InsightConfig, hidden: inout Int,
                                 into out: inout [DetailLine]) {
         guard !attributes.isEmpty else { return }
         out.append(heading("\(title) (\(attributes.count))", width: width))
@@ -98,7 +98,7 @@ public enum DetailView {
     }
 
     /// Sorted by key; `key  value  type`, values wrapped under themselves.
-    private static func attributeLines(_ attributes: [Attribute], indent: Int, width: Int, redact: Bool, config: InsightConfig, hidden: inout Int,
+    private static func attributeLines(_ attributes: some Collection<Attribute>, indent: Int, width: Int, redact: Bool, config: InsightConfig, hidden: inout Int,
                                        into out: inout [DetailLine]) {
         let sorted = attributes.sorted { $0.key < $1.key }
         let keyWidth = min(max(8, sorted.map { DisplayWidth.of(SafeText.sanitize($0.key)) }.max() ?? 8), width / 2)

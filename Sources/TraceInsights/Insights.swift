@@ -149,8 +149,8 @@ public enum Insights {
         if span.attributes.count > 128 { add("attribute-limits", span, "\(span.attributes.count) attributes (limit 128)") }
         if span.events.count > 128 { add("attribute-limits", span, "\(span.events.count) events (limit 128)") }
         if span.links.count > 128 { add("attribute-limits", span, "\(span.links.count) links (limit 128)") }
-        let spots: [(String, [Attribute])] = [("", span.attributes), ("resource ", span.resource.attributes)]
-            + span.events.map { ("event \"\($0.name)\" ", $0.attributes) }
+        let spots: [(String, [Attribute])] = [("", Array(span.attributes)), ("resource ", span.resource.attributes)]
+            + span.events.map { ("event \"\($0.name)\" ", Array($0.attributes)) }
         for (place, attributes) in spots {
             for a in attributes {
                 let verdict = memo.key(a.key, config: config)

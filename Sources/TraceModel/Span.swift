@@ -39,9 +39,9 @@ public struct SpanStatus: Hashable, Sendable {
 public struct SpanEvent: Hashable, Sendable {
     public var time: Int64
     public var name: String
-    public var attributes: [Attribute]
+    public var attributes: AttributeList
 
-    public init(time: Int64, name: String, attributes: [Attribute] = []) {
+    public init(time: Int64, name: String, attributes: AttributeList = []) {
         self.time = time
         self.name = name
         self.attributes = attributes
@@ -51,9 +51,9 @@ public struct SpanEvent: Hashable, Sendable {
 public struct SpanLink: Hashable, Sendable {
     public var traceID: TraceID
     public var spanID: SpanID
-    public var attributes: [Attribute]
+    public var attributes: AttributeList
 
-    public init(traceID: TraceID, spanID: SpanID, attributes: [Attribute] = []) {
+    public init(traceID: TraceID, spanID: SpanID, attributes: AttributeList = []) {
         self.traceID = traceID
         self.spanID = spanID
         self.attributes = attributes
@@ -102,7 +102,7 @@ public struct Span: Hashable, Sendable {
     public var startTime: Int64
     public var endTime: Int64
     public var status: SpanStatus
-    public var attributes: [Attribute]
+    public var attributes: AttributeList
     public var events: [SpanEvent]
     public var links: [SpanLink]
     public var resource: Resource
@@ -113,7 +113,7 @@ public struct Span: Hashable, Sendable {
     public init(
         traceID: TraceID, spanID: SpanID, parentSpanID: SpanID = .zero, name: String,
         kind: SpanKind = .internal, startTime: Int64, endTime: Int64,
-        status: SpanStatus = SpanStatus(), attributes: [Attribute] = [],
+        status: SpanStatus = SpanStatus(), attributes: AttributeList = [],
         events: [SpanEvent] = [], links: [SpanLink] = [],
         resource: Resource = Resource(serviceName: Resource.unknownServiceName),
         scope: InstrumentationScope = InstrumentationScope(), flags: UInt32 = 0,

@@ -73,7 +73,7 @@ private struct Builder {
             ]))
         }
         spans.append(Span(traceID: traceID, spanID: id, parentSpanID: parent, name: name, kind: kind, startTime: start,
-                          endTime: start + duration, status: status, attributes: attributes, events: events,
+                          endTime: start + duration, status: status, attributes: AttributeList(attributes), events: events,
                           resource: DemoTraffic.resources[service]!, scope: InstrumentationScope(name: "demo.\(service)", version: "1.0")))
         return id
     }

@@ -129,7 +129,7 @@ public struct JaegerJSONDecoder {
                 span.parentSpanID = id
                 parentChosen = true
             } else {
-                var attrs: [Attribute] = []
+                var attrs = AttributeList()
                 if ref["refType"]?.string == "FOLLOWS_FROM" { attrs.append(Attribute("opentracing.ref_type", .string("follows_from"))) }
                 span.links.append(SpanLink(traceID: t, spanID: id, attributes: attrs))
             }

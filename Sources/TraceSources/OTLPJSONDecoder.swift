@@ -13,6 +13,8 @@ public struct DecodedRecord: Sendable {
 /// strings or numbers, enums as integers, unknown fields ignored.
 public final class OTLPJSONDecoder {
     private let interner = StringInterner()
+    /// Attribute keys in the packed lists' encoded form, one lookup per distinct key.
+    private let keys = Interner<AttributeList.EncodedKey>(capacity: 1 << 16) { AttributeList.EncodedKey($0) }
     /// Attribute values nested deeper than this are rejected (a JSON bomb, not data).
     public let maxValueDepth: Int
 
@@ -183,7 +185,7 @@ public final class OTLPJSONDecoder {
             case 15 where s.key(key, is: "endTimeUnixNano"):
                 span.endTime = try s.readUInt64AsInt64()
             case 10 where s.key(key, is: "attributes"):
-                span.attributes = try readAttributes(&s, depth: 0)
+                span.attributes = try readAttributeList(&s)
             case 6 where s.key(key, is: "events"):
                 span.events = try readEvents(&s)
             case 5 where s.key(key, is: "links"):
@@ -298,7 +300,7 @@ public final class OTLPJSONDecoder {
                 } else if s.key(key, is: "name") {
                     event.name = try internedString(&s)
                 } else if s.key(key, is: "attributes") {
-                    event.attributes = try readAttributes(&s, depth: 0)
+                    event.attributes = try readAttributeList(&s)
                 } else {
                     try s.skipValue()
                 }
@@ -325,7 +327,7 @@ public final class OTLPJSONDecoder {
                     let raw = try s.readRawString()
                     link.spanID = spanID(&s, raw) ?? link.spanID
                 } else if s.key(key, is: "attributes") {
-                    link.attributes = try readAttributes(&s, depth: 0)
+                    link.attributes = try readAttributeList(&s)
                 } else {
                     try s.skipValue()
                 }
@@ -359,7 +361,50 @@ public final class OTLPJSONDecoder {
         return attributes
     }
 
+    /// A span's, event's or link's attributes, packed as they are read: a plain string
+    /// value goes from the input bytes into the list without becoming a String.
+    private func readAttributeList(_ s: inout JSONScanner) throws -> AttributeList {
+        var list = AttributeList()
+        try s.beginArray()
+        var f = true
+        while try s.nextElement(first: &f) {
+            var key: AttributeList.EncodedKey?
+            var value = AttributeValue.empty
+            var plainString: JSONKey?
+            try s.beginObject()
+            var first = true
+            while let k = try s.nextKey(first: &first) {
+                if s.skipNull() { continue }
+                if s.key(k, is: "key") {
+                    let raw = try s.readRawString()
+                    key = raw.decoded.map { keys.intern($0) } ?? keys.intern(rawBytes(s, raw))
+                } else if s.key(k, is: "value") {
+                    plainString = nil
+                    value = try readAnyValue(&s, depth: 1, plainString: &plainString)
+                } else {
+                    try s.skipValue()
+                }
+            }
+            let encodedKey = key ?? keys.intern("")
+            if let plainString {
+                list.append(encodedKey, stringUTF8: rawBytes(s, plainString))
+            } else {
+                list.append(encodedKey, value)
+            }
+        }
+        return list
+    }
+
     private func readAnyValue(_ s: inout JSONScanner, depth: Int) throws -> AttributeValue {
+        var plain: JSONKey?
+        let value = try readAnyValue(&s, depth: depth, plainString: &plain)
+        if let plain { return .string(String(decoding: rawBytes(s, plain), as: UTF8.self)) }
+        return value
+    }
+
+    /// `plainString` is set (and `.empty` returned) when the value is a string without
+    /// escapes, so the caller can copy its bytes instead of building a String.
+    private func readAnyValue(_ s: inout JSONScanner, depth: Int, plainString: inout JSONKey?) throws -> AttributeValue {
         guard depth <= maxValueDepth else { throw s.fail("attribute value nested deeper than \(maxValueDepth)") }
         var value = AttributeValue.empty
         try s.beginObject()
@@ -367,18 +412,30 @@ public final class OTLPJSONDecoder {
         while let key = try s.nextKey(first: &first) {
             if s.skipNull() { continue }
             if s.key(key, is: "stringValue") {
-                value = .string(try s.readString())
+                let raw = try s.readRawString()
+                if let decoded = raw.decoded {
+                    value = .string(decoded)
+                    plainString = nil
+                } else {
+                    value = .empty
+                    plainString = raw
+                }
             } else if s.key(key, is: "intValue") {
+                plainString = nil
                 value = .int(try s.readInt64())
             } else if s.key(key, is: "boolValue") {
+                plainString = nil
                 value = .bool(try s.readBool())
             } else if s.key(key, is: "doubleValue") {
+                plainString = nil
                 value = .double(try s.readDouble())
             } else if s.key(key, is: "bytesValue") {
                 let text = try s.readString()
                 guard let bytes = Base64.decode(text) else { throw s.fail("bytesValue is not base64") }
+                plainString = nil
                 value = .bytes(bytes)
             } else if s.key(key, is: "arrayValue") {
+                plainString = nil
                 value = .array(try readValueList(&s, depth: depth))
             } else if s.key(key, is: "kvlistValue") {
                 try s.beginObject()
@@ -391,6 +448,7 @@ public final class OTLPJSONDecoder {
                         try s.skipValue()
                     }
                 }
+                plainString = nil
                 value = .keyValueList(attrs)
             } else {
                 try s.skipValue()

@@ -113,7 +113,7 @@ public enum OTLPJSONEncoder {
         out.append(contentsOf: "}}".utf8)
     }
 
-    static func appendAttributes(_ attributes: [Attribute], to out: inout [UInt8]) {
+    static func appendAttributes(_ attributes: some Sequence<Attribute>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "["))
         for (i, a) in attributes.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }

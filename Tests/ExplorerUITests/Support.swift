@@ -42,7 +42,7 @@ func span(_ trace: String, _ id: String, parent: String = "", name: String, serv
           start: Int64, end: Int64, error: Bool = false, attributes: [Attribute] = []) -> Span {
     Span(traceID: TraceID(trace)!, spanID: SpanID(id)!, parentSpanID: parent.isEmpty ? .zero : SpanID(parent)!,
          name: name, kind: .server, startTime: start, endTime: end, status: SpanStatus(code: error ? .error : .unset),
-         attributes: attributes, resource: Resource(serviceName: service))
+         attributes: AttributeList(attributes), resource: Resource(serviceName: service))
 }
 
 extension AppState {

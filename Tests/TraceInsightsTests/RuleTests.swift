@@ -6,7 +6,7 @@ func mk(_ id: String, parent: String = "", name: String = "op", kind: SpanKind =
         start: Int64 = 10, end: Int64 = 20, status: SpanStatus = SpanStatus(), attributes: [Attribute] = [],
         events: [SpanEvent] = [], resource: [Attribute]? = nil) -> Span {
     Span(traceID: TraceID("1")!, spanID: SpanID(id)!, parentSpanID: parent.isEmpty ? .zero : SpanID(parent)!, name: name, kind: kind,
-         startTime: start, endTime: end, status: status, attributes: attributes, events: events,
+         startTime: start, endTime: end, status: status, attributes: AttributeList(attributes), events: events,
          resource: Resource(attributes: resource ?? [Attribute("service.name", .string(service))]))
 }
 

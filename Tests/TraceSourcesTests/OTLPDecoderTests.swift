@@ -202,3 +202,37 @@ import TraceModel
         #expect(trace.spans[root].attributes[key: "tags"] == .array([.string("checkout"), .string("mobile"), .string("ünïcødé 注文")]))
     }
 }
+
+@Suite struct OTLPAttributeDecodingTests {
+    private func attributes(_ values: String) throws -> [Attribute] {
+        let line = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","name":"s","attributes":["# + values + "]}]}]}]}"
+        let record = try OTLPJSONDecoder().decode(line)
+        return Array(try #require(record.spans.first).attributes)
+    }
+
+    /// Plain strings are copied as bytes into the packed list; escaped ones, strings
+    /// nested in arrays and maps, and a value object naming two variants (the last wins,
+    /// as elsewhere) must come out the same as any other path.
+    @Test func stringValuesEveryWay() throws {
+        let got = try attributes("""
+            {"key":"plain","value":{"stringValue":"GET /api"}},
+            {"key":"escaped","value":{"stringValue":"a\\"b\\u00e9\\n"}},
+            {"key":"then.int","value":{"stringValue":"x","intValue":"5"}},
+            {"key":"then.string","value":{"intValue":"5","stringValue":"y"}},
+            {"value":{"stringValue":"no key"}},
+            {"key":"nested","value":{"arrayValue":{"values":[{"stringValue":"in array"},{"kvlistValue":{"values":[{"key":"m","value":{"stringValue":"in map"}}]}}]}}},
+            {"key":"utf8","value":{"stringValue":"注文 ✓"}},
+            {"key":"empty","value":{"stringValue":""}}
+            """)
+        #expect(got == [
+            Attribute("plain", .string("GET /api")),
+            Attribute("escaped", .string("a\"bé\n")),
+            Attribute("then.int", .int(5)),
+            Attribute("then.string", .string("y")),
+            Attribute("", .string("no key")),
+            Attribute("nested", .array([.string("in array"), .keyValueList([Attribute("m", .string("in map"))])])),
+            Attribute("utf8", .string("注文 ✓")),
+            Attribute("empty", .string("")),
+        ])
+    }
+}
