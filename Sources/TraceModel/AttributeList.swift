@@ -59,6 +59,19 @@ public struct AttributeList: Hashable, Sendable {
         bytes.append(contentsOf: utf8)
     }
 
+    /// Empties the list, keeping its buffer: a decoder reuses one list as scratch.
+    public mutating func removeAll(keepingCapacity: Bool = false) {
+        bytes.removeAll(keepingCapacity: keepingCapacity)
+    }
+
+    /// The same list in a buffer of exactly its size (one allocation), to keep when
+    /// it was built in a reused, larger one.
+    public var compacted: AttributeList {
+        var copy = AttributeList()
+        copy.bytes = bytes.withUnsafeBufferPointer { Array($0) }
+        return copy
+    }
+
     public mutating func append<S: Sequence>(contentsOf attributes: S) where S.Element == Attribute {
         for a in attributes { append(a) }
     }

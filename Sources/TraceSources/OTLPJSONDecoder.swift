@@ -15,6 +15,7 @@ public final class OTLPJSONDecoder {
     private let interner = StringInterner()
     /// Attribute keys in the packed lists' encoded form, one lookup per distinct key.
     private let keys = Interner<AttributeList.EncodedKey>(capacity: 1 << 16) { AttributeList.EncodedKey($0) }
+    private var scratch = AttributeList()
     /// Attribute values nested deeper than this are rejected (a JSON bomb, not data).
     public let maxValueDepth: Int
 
@@ -72,7 +73,7 @@ public final class OTLPJSONDecoder {
     }
 
     private func readResourceSpans(_ s: inout JSONScanner, into out: inout DecodedRecord) throws {
-        var resource = Resource(serviceName: Resource.unknownServiceName)
+        var resource = Resource.unknown
         let firstSpan = out.spans.count
         try s.beginObject()
         var first = true
@@ -364,7 +365,11 @@ public final class OTLPJSONDecoder {
     /// A span's, event's or link's attributes, packed as they are read: a plain string
     /// value goes from the input bytes into the list without becoming a String.
     private func readAttributeList(_ s: inout JSONScanner) throws -> AttributeList {
-        var list = AttributeList()
+        // Built in a reused buffer, then copied once at its final size.
+        var list = scratch
+        scratch = AttributeList()
+        list.removeAll(keepingCapacity: true)
+        defer { scratch = list }
         try s.beginArray()
         var f = true
         while try s.nextElement(first: &f) {
@@ -392,7 +397,7 @@ public final class OTLPJSONDecoder {
                 list.append(encodedKey, value)
             }
         }
-        return list
+        return list.compacted
     }
 
     private func readAnyValue(_ s: inout JSONScanner, depth: Int) throws -> AttributeValue {
