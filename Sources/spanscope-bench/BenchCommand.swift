@@ -69,7 +69,7 @@ struct Plan {
     var repeats: Int { quick ? 1 : 3 }
 
     /// Files written by this version of the generator are reused; the stamp names them.
-    static let generatorVersion = 1
+    static let generatorVersion = 2
 
     func prepare() throws -> Corpus {
         var corpus = Corpus()

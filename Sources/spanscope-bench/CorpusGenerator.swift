@@ -52,13 +52,12 @@ struct CorpusGenerator {
             }
         }
         func id() -> SpanID { SpanID(rng.next() | 1) }
+        // The root ends last, so it is written last, as an SDK's batch processor would;
+        // its end is the real end of its subtree.
         let root = id()
-        let total = Int64(count) * 40_000
-        emit(Span(traceID: traceID, spanID: root, name: "import catalog", kind: .server, startTime: t0, endTime: t0 + total + 1_000_000,
-                  attributes: [Attribute("http.request.method", .string("POST")), Attribute("http.route", .string("/imports"))], resource: importer))
         var t = t0 + 100_000
         var batchNumber = 0
-        while made < count {
+        while made < count - 1 {
             let batchID = id()
             let batchStart = t
             let chunks = min(100, max(1, (count - made) / 52))
@@ -98,9 +97,11 @@ struct CorpusGenerator {
                                  startTime: batchStart, endTime: chunkTime, attributes: [Attribute("app.batch", .int(Int64(batchNumber)))],
                                  resource: importer)
             emit(batchSpan)
-            for s in batchSpans where made < count { emit(s) }
+            for s in batchSpans where made < count - 1 { emit(s) }
             t = chunkTime + 5_000
         }
+        emit(Span(traceID: traceID, spanID: root, name: "import catalog", kind: .server, startTime: t0, endTime: t + 1_000_000,
+                  attributes: [Attribute("http.request.method", .string("POST")), Attribute("http.route", .string("/imports"))], resource: importer))
         if !batch.isEmpty { write(batch, to: &sink) }
         clock = t + 1_000_000
         return traceID
