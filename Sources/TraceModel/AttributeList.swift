@@ -3,9 +3,14 @@
 /// `Attribute` costs 40 bytes per entry plus a heap string for every value over 15
 /// bytes; this costs the value's bytes plus two or three. Entries are decoded as they
 /// are read; order and duplicates are kept exactly as given.
-public struct AttributeList: Hashable, Sendable {
-    /// Empty, or a 4-byte little-endian entry count followed by the entries.
-    private var bytes: [UInt8] = []
+/// Sendable by the rule `ByteChunk` states: shared bytes are never written again.
+public struct AttributeList: Hashable, @unchecked Sendable {
+    /// The entries' bytes, at `lower..<upper` of a buffer that may hold other lists too
+    /// (an arena: one allocation for the lists of many spans, instead of one with a
+    /// 32-byte header each).
+    private var storage: ByteChunk?
+    private var lower: UInt32 = 0
+    private var upper: UInt32 = 0
 
     public init() {}
 
@@ -30,45 +35,103 @@ public struct AttributeList: Hashable, Sendable {
         }
     }
 
-    public var count: Int {
-        guard bytes.count >= 4 else { return 0 }
-        return Int(bytes[0]) | Int(bytes[1]) << 8 | Int(bytes[2]) << 16 | Int(bytes[3]) << 24
+    /// Reads the list's own bytes; offsets start at 0.
+    private func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        guard let storage else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return storage.withUnsafeMutablePointerToElements { base in
+            body(UnsafeBufferPointer(start: base + Int(lower), count: Int(upper - lower)))
+        }
     }
 
-    public var isEmpty: Bool { bytes.isEmpty }
+    private var byteCount: Int { Int(upper - lower) }
+
+    /// Counted by walking the entries: a stored count would cost 4 bytes on every list.
+    public var count: Int {
+        withBytes { buf in
+            var r = Unpack(buf, at: 0)
+            var n = 0
+            while r.pos < buf.count {
+                r.skipKey()
+                r.skipValue()
+                n += 1
+            }
+            return n
+        }
+    }
+
+    public var isEmpty: Bool { upper == lower }
 
     /// Bytes held, for memory accounting.
-    public var packedSize: Int { bytes.count }
+    public var packedSize: Int { byteCount }
 
     public mutating func append(_ attribute: Attribute) {
         append(EncodedKey(attribute.key), attribute.value)
     }
 
     public mutating func append(_ key: EncodedKey, _ value: AttributeValue) {
-        bumpCount()
-        bytes.append(contentsOf: key.bytes)
-        Pack.value(value, into: &bytes)
+        var size = SizeCount()
+        Pack.value(value, into: &size)
+        edit(size: key.bytes.count + size.count) { out in
+            out.append(contentsOf: key.bytes)
+            Pack.value(value, into: &out)
+        }
     }
 
     /// A string value straight from its UTF-8 bytes (the decoder's unescaped text).
     public mutating func append(_ key: EncodedKey, stringUTF8 utf8: UnsafeRawBufferPointer) {
-        bumpCount()
-        bytes.append(contentsOf: key.bytes)
-        bytes.append(Pack.Tag.string.rawValue)
-        Pack.varint(UInt64(utf8.count), into: &bytes)
-        bytes.append(contentsOf: utf8)
+        var length = SizeCount()
+        Pack.varint(UInt64(utf8.count), into: &length)
+        edit(size: key.bytes.count + 1 + length.count + utf8.count) { out in
+            out.append(contentsOf: key.bytes)
+            out.append(Pack.Tag.string.rawValue)
+            Pack.varint(UInt64(utf8.count), into: &out)
+            out.append(contentsOf: utf8)
+        }
     }
 
-    /// Empties the list, keeping its buffer: a decoder reuses one list as scratch.
+    /// Appends one entry of `size` bytes, written straight into the buffer: in place
+    /// when this list alone owns its buffer's tail and it has room, else into a new
+    /// buffer after copying the entries so far.
+    private mutating func edit(size: Int, _ write: (inout PointerSink) -> Void) {
+        let ownsTail = storage != nil && isKnownUniquelyReferenced(&storage!) && storage!.used == Int(upper)
+        if !ownsTail || storage!.room < size {
+            let grown = ByteChunk.make(capacity: Swift.max(64, 2 * (byteCount + size)))
+            withBytes { grown.append($0) }
+            storage = grown
+            lower = 0
+            upper = UInt32(grown.used)
+        }
+        let chunk = storage!
+        chunk.withUnsafeMutablePointers { used, base in
+            var sink = PointerSink(p: base + used.pointee)
+            write(&sink)
+            precondition(sink.p == base + used.pointee + size, "attribute entry size mismatch")
+            used.pointee += size
+        }
+        upper = UInt32(chunk.used)
+    }
+
+    /// Empties the list, keeping its buffer when it owns one: a decoder reuses one list
+    /// as scratch.
     public mutating func removeAll(keepingCapacity: Bool = false) {
-        bytes.removeAll(keepingCapacity: keepingCapacity)
+        if keepingCapacity, storage != nil, isKnownUniquelyReferenced(&storage!) {
+            storage!.clear()
+        } else {
+            storage = nil
+        }
+        lower = 0
+        upper = 0
     }
 
     /// The same list in a buffer of exactly its size (one allocation), to keep when
     /// it was built in a reused, larger one.
     public var compacted: AttributeList {
+        guard !isEmpty else { return AttributeList() }
+        let chunk = ByteChunk.make(capacity: byteCount)
+        withBytes { chunk.append($0) }
         var copy = AttributeList()
-        copy.bytes = bytes.withUnsafeBufferPointer { Array($0) }
+        copy.storage = chunk
+        copy.upper = UInt32(byteCount)
         return copy
     }
 
@@ -76,19 +139,18 @@ public struct AttributeList: Hashable, Sendable {
         for a in attributes { append(a) }
     }
 
-    private mutating func bumpCount() {
-        if bytes.isEmpty { bytes = [0, 0, 0, 0] }
-        let n = UInt32(count) + 1
-        bytes[0] = UInt8(truncatingIfNeeded: n)
-        bytes[1] = UInt8(truncatingIfNeeded: n >> 8)
-        bytes[2] = UInt8(truncatingIfNeeded: n >> 16)
-        bytes[3] = UInt8(truncatingIfNeeded: n >> 24)
+    public static func == (a: AttributeList, b: AttributeList) -> Bool {
+        a.withBytes { x in b.withBytes { y in x.elementsEqual(y) } }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        withBytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 
     /// The value of the first attribute with this key; other values are skipped unread.
     public subscript(key key: String) -> AttributeValue? {
-        bytes.withUnsafeBufferPointer { buf in
-            var r = Unpack(buf, at: startIndex.offset)
+        withBytes { buf in
+            var r = Unpack(buf, at: 0)
             while r.pos < buf.count {
                 if r.key() == key { return r.value() }
                 r.skipValue()
@@ -99,8 +161,8 @@ public struct AttributeList: Hashable, Sendable {
 
     /// The keys in order, without decoding values.
     public var keys: [String] {
-        bytes.withUnsafeBufferPointer { buf in
-            var r = Unpack(buf, at: startIndex.offset)
+        withBytes { buf in
+            var r = Unpack(buf, at: 0)
             var out: [String] = []
             while r.pos < buf.count {
                 out.append(r.key())
@@ -111,17 +173,93 @@ public struct AttributeList: Hashable, Sendable {
     }
 }
 
+/// Many lists' bytes in few allocations. Filled by one owner, then only read: the
+/// decoder packs a batch's lists into arenas this way and hands the spans on after.
+/// Full chunks are left as they are (lists point into them) and a new one is started.
+public struct AttributeArena {
+    private var chunk: ByteChunk?
+    private let chunkSize: Int
+
+    /// `chunkSize`: bytes per allocation; a list longer than that gets its own.
+    public init(chunkSize: Int = 64 << 10) {
+        self.chunkSize = max(64, chunkSize)
+    }
+
+    /// An arena of exactly `bytes`, for lists whose total size is known.
+    public init(exactly bytes: Int) {
+        chunkSize = max(1, bytes)
+        chunk = bytes > 0 ? ByteChunk.make(capacity: bytes) : nil
+    }
+
+    /// A list with the same entries whose bytes live in this arena.
+    public mutating func adopt(_ list: AttributeList) -> AttributeList {
+        let n = list.packedSize
+        guard n > 0 else { return AttributeList() }
+        if chunk == nil || chunk!.room < n { chunk = ByteChunk.make(capacity: max(chunkSize, n)) }
+        return list.copied(into: chunk!)
+    }
+}
+
+extension AttributeList {
+    fileprivate func copied(into chunk: ByteChunk) -> AttributeList {
+        var copy = AttributeList()
+        copy.lower = UInt32(chunk.used)
+        withBytes { chunk.append($0) }
+        copy.upper = UInt32(chunk.used)
+        copy.storage = chunk
+        return copy
+    }
+}
+
+/// A fixed-capacity byte buffer shared by reference; the header counts bytes used.
+/// Bytes a list points at are never rewritten: appends go past every handed-out
+/// range, and a list writes in place only when it holds the sole reference, so the
+/// chunk can be read from any thread once its filler is done with it. Its bytes are
+/// reached through pointers, which skips the run-time exclusivity checks a class's
+/// stored array would cost on every read.
+private final class ByteChunk: ManagedBuffer<ByteChunk.Header, UInt8> {
+    struct Header {
+        var used: Int
+        let capacity: Int
+    }
+
+    static func make(capacity: Int) -> ByteChunk {
+        let buffer = ByteChunk.create(minimumCapacity: capacity) { _ in Header(used: 0, capacity: capacity) }
+        return unsafeDowncast(buffer, to: ByteChunk.self)
+    }
+
+    var used: Int { withUnsafeMutablePointerToHeader { $0.pointee.used } }
+    var room: Int { withUnsafeMutablePointerToHeader { $0.pointee.capacity - $0.pointee.used } }
+
+    func clear() { withUnsafeMutablePointerToHeader { $0.pointee.used = 0 } }
+
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let src = bytes.baseAddress, !bytes.isEmpty else { return }
+        withUnsafeMutablePointers { header, base in
+            precondition(header.pointee.used + bytes.count <= header.pointee.capacity, "ByteChunk overflow")
+            (base + header.pointee.used).update(from: src, count: bytes.count)
+            header.pointee.used += bytes.count
+        }
+    }
+
+    func withUnsafeMutablePointers<R>(_ body: (UnsafeMutablePointer<Int>, UnsafeMutablePointer<UInt8>) -> R) -> R {
+        withUnsafeMutablePointers { (header: UnsafeMutablePointer<Header>, base: UnsafeMutablePointer<UInt8>) in
+            withUnsafeMutablePointer(to: &header.pointee.used) { body($0, base) }
+        }
+    }
+}
+
 extension AttributeList: Collection {
     public struct Index: Comparable, Sendable {
         fileprivate let offset: Int
         public static func < (a: Index, b: Index) -> Bool { a.offset < b.offset }
     }
 
-    public var startIndex: Index { Index(offset: bytes.isEmpty ? 0 : 4) }
-    public var endIndex: Index { Index(offset: bytes.count) }
+    public var startIndex: Index { Index(offset: 0) }
+    public var endIndex: Index { Index(offset: byteCount) }
 
     public subscript(position: Index) -> Attribute {
-        bytes.withUnsafeBufferPointer { buf in
+        withBytes { buf in
             var r = Unpack(buf, at: position.offset)
             let key = r.key()
             return Attribute(key, r.value())
@@ -129,7 +267,7 @@ extension AttributeList: Collection {
     }
 
     public func index(after i: Index) -> Index {
-        bytes.withUnsafeBufferPointer { buf in
+        withBytes { buf in
             var r = Unpack(buf, at: i.offset)
             r.skipKey()
             r.skipValue()
@@ -156,7 +294,7 @@ private enum Pack {
         case empty = 0, string, boolFalse, boolTrue, int, double, bytes, array, map
     }
 
-    static func varint(_ v: UInt64, into out: inout [UInt8]) {
+    static func varint<Out: PackSink>(_ v: UInt64, into out: inout Out) {
         var v = v
         while v >= 0x80 {
             out.append(UInt8(truncatingIfNeeded: v) | 0x80)
@@ -165,12 +303,12 @@ private enum Pack {
         out.append(UInt8(v))
     }
 
-    static func string(_ s: String, into out: inout [UInt8]) {
+    static func string<Out: PackSink>(_ s: String, into out: inout Out) {
         varint(UInt64(s.utf8.count), into: &out)
         out.append(contentsOf: s.utf8)
     }
 
-    static func value(_ value: AttributeValue, into out: inout [UInt8]) {
+    static func value<Out: PackSink>(_ value: AttributeValue, into out: inout Out) {
         switch value {
         case .empty: out.append(Tag.empty.rawValue)
         case .string(let s):
@@ -202,6 +340,38 @@ private enum Pack {
                 out.append(contentsOf: AttributeList.EncodedKey(a.key).bytes)
                 Pack.value(a.value, into: &out)
             }
+        }
+    }
+}
+
+/// Where `Pack` writes: a growing array, a size count (to reserve before writing), or
+/// memory already reserved.
+private protocol PackSink {
+    mutating func append(_ byte: UInt8)
+    mutating func append<C: Collection>(contentsOf bytes: C) where C.Element == UInt8
+}
+
+extension Array: PackSink where Element == UInt8 {}
+
+private struct SizeCount: PackSink {
+    var count = 0
+    mutating func append(_ byte: UInt8) { count += 1 }
+    mutating func append<C: Collection>(contentsOf bytes: C) where C.Element == UInt8 { count += bytes.count }
+}
+
+private struct PointerSink: PackSink {
+    var p: UnsafeMutablePointer<UInt8>
+    mutating func append(_ byte: UInt8) {
+        p.pointee = byte
+        p += 1
+    }
+    mutating func append<C: Collection>(contentsOf bytes: C) where C.Element == UInt8 {
+        let copied: Void? = bytes.withContiguousStorageIfAvailable { b in
+            if let src = b.baseAddress { p.update(from: src, count: b.count) }
+            p += b.count
+        }
+        if copied == nil {
+            for b in bytes { append(b) }
         }
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// OTLP's SpanKind, by its wire number.
 public enum SpanKind: Int, Sendable, CaseIterable {
     case unspecified = 0, `internal` = 1, server = 2, client = 3, producer = 4, consumer = 5
@@ -97,6 +99,8 @@ public struct Resource: Hashable, Sendable {
         set { storage = Storage(storage.serviceName, newValue) }
     }
 
+    func isSameStorage(as other: Resource) -> Bool { storage === other.storage }
+
     public static func == (a: Resource, b: Resource) -> Bool {
         a.storage === b.storage || (a.serviceName == b.serviceName && a.attributes == b.attributes)
     }
@@ -104,6 +108,52 @@ public struct Resource: Hashable, Sendable {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(serviceName)
         hasher.combine(attributes)
+    }
+}
+
+/// A span's resource and instrumentation scope in one shared reference (8 bytes a
+/// span): every span of an OTLP scope batch holds the same one.
+public struct SpanOrigin: Hashable, Sendable {
+    private final class Storage: Sendable {
+        let resource: Resource
+        let scope: InstrumentationScope
+        init(_ resource: Resource, _ scope: InstrumentationScope) {
+            self.resource = resource
+            self.scope = scope
+        }
+    }
+
+    private let storage: Storage
+
+    /// Spans built one at a time (the demo, tests, Jaeger) mostly repeat the last pair:
+    /// they share its storage instead of each allocating one.
+    private static let last = Mutex<Storage?>(nil)
+
+    private static let unknownStorage = Storage(.unknown, InstrumentationScope())
+
+    public init(resource: Resource, scope: InstrumentationScope) {
+        if resource.isSameStorage(as: .unknown) && scope.isSameStorage(as: Self.unknownStorage.scope) {
+            storage = Self.unknownStorage
+            return
+        }
+        storage = Self.last.withLock { last in
+            if let l = last, l.resource.isSameStorage(as: resource), l.scope.isSameStorage(as: scope) { return l }
+            let made = Storage(resource, scope)
+            last = made
+            return made
+        }
+    }
+
+    public var resource: Resource { storage.resource }
+    public var scope: InstrumentationScope { storage.scope }
+
+    public static func == (a: SpanOrigin, b: SpanOrigin) -> Bool {
+        a.storage === b.storage || (a.resource == b.resource && a.scope == b.scope)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(resource)
+        hasher.combine(scope)
     }
 }
 
@@ -143,6 +193,8 @@ public struct InstrumentationScope: Hashable, Sendable {
         set { storage = Storage(storage.name, storage.version, newValue) }
     }
 
+    func isSameStorage(as other: InstrumentationScope) -> Bool { storage === other.storage }
+
     public static func == (a: InstrumentationScope, b: InstrumentationScope) -> Bool {
         a.storage === b.storage || (a.name == b.name && a.version == b.version && a.attributes == b.attributes)
     }
@@ -155,23 +207,25 @@ public struct InstrumentationScope: Hashable, Sendable {
 }
 
 /// One span, as OTLP defines it. Times are nanoseconds since the Unix epoch.
+///
+/// Held by the million, so the value is kept small (104 bytes): fields most spans leave
+/// empty — the status message, trace state, events and links — live in one shared box
+/// that is absent when all are empty.
 public struct Span: Hashable, Sendable {
     public var traceID: TraceID
     public var spanID: SpanID
     /// `.zero` when the span is a root.
     public var parentSpanID: SpanID
     public var name: String
-    public var kind: SpanKind
     public var startTime: Int64
     public var endTime: Int64
-    public var status: SpanStatus
     public var attributes: AttributeList
-    public var events: [SpanEvent]
-    public var links: [SpanLink]
-    public var resource: Resource
-    public var scope: InstrumentationScope
+    /// The resource and scope, shared by all spans of a batch.
+    public var origin: SpanOrigin
+    private var rare: RareFields.Slot?
     public var flags: UInt32
-    public var traceState: String
+    public var kind: SpanKind
+    private var statusCode: StatusCode
 
     public init(
         traceID: TraceID, spanID: SpanID, parentSpanID: SpanID = .zero, name: String,
@@ -189,21 +243,112 @@ public struct Span: Hashable, Sendable {
         self.kind = kind
         self.startTime = startTime
         self.endTime = endTime
-        self.status = status
+        self.statusCode = status.code
         self.attributes = attributes
-        self.events = events
-        self.links = links
-        self.resource = resource
-        self.scope = scope
+        self.origin = SpanOrigin(resource: resource, scope: scope)
         self.flags = flags
-        self.traceState = traceState
+        self.rare = RareFields.make(statusMessage: status.message, traceState: traceState, events: events, links: links)
+    }
+
+    public var resource: Resource {
+        get { origin.resource }
+        set { origin = SpanOrigin(resource: newValue, scope: origin.scope) }
+    }
+
+    public var scope: InstrumentationScope {
+        get { origin.scope }
+        set { origin = SpanOrigin(resource: origin.resource, scope: newValue) }
+    }
+
+    public var status: SpanStatus {
+        get { SpanStatus(code: statusCode, message: rare?.fields?.statusMessage ?? "") }
+        set {
+            statusCode = newValue.code
+            if newValue.message != (rare?.fields?.statusMessage ?? "") { setRare(statusMessage: newValue.message) }
+        }
+    }
+
+    public var events: [SpanEvent] {
+        get { rare?.events ?? [] }
+        set { setRare(events: newValue) }
+    }
+
+    public var links: [SpanLink] {
+        get { rare?.fields?.links ?? [] }
+        set { setRare(links: newValue) }
+    }
+
+    public var traceState: String {
+        get { rare?.fields?.traceState ?? "" }
+        set { setRare(traceState: newValue) }
+    }
+
+    /// Sets the rarely used fields at once (one box, not one per field); nil keeps a field.
+    public mutating func setRare(statusMessage: String? = nil, traceState: String? = nil,
+                                 events: [SpanEvent]? = nil, links: [SpanLink]? = nil) {
+        rare = RareFields.make(statusMessage: statusMessage ?? rare?.fields?.statusMessage ?? "",
+                               traceState: traceState ?? rare?.fields?.traceState ?? "",
+                               events: events ?? rare?.events ?? [],
+                               links: links ?? rare?.fields?.links ?? [])
     }
 
     public var serviceName: String { resource.serviceName }
     public var hasParent: Bool { !parentSpanID.isZero }
-    public var isError: Bool { status.code == .error }
+    public var isError: Bool { statusCode == .error }
     /// Never negative: an end before the start (a producer bug) counts as zero.
     public var duration: Int64 { max(0, endTime &- startTime) }
     /// A span whose end time was never set (OTLP writes 0) was not ended.
     public var isUnended: Bool { endTime == 0 }
+}
+
+/// What few spans carry, boxed so the rest pay 8 bytes for it.
+private final class RareFields: Hashable, Sendable {
+    /// A span's 8 bytes for it: events alone (the common case: a span with an event or
+    /// two and nothing else rare) are held as their array, without a box around it.
+    enum Slot: Hashable, Sendable {
+        case events([SpanEvent])
+        case fields(RareFields)
+
+        var events: [SpanEvent] {
+            switch self {
+            case .events(let e): return e
+            case .fields(let f): return f.events
+            }
+        }
+
+        var fields: RareFields? {
+            if case .fields(let f) = self { return f }
+            return nil
+        }
+    }
+
+    let statusMessage: String
+    let traceState: String
+    let events: [SpanEvent]
+    let links: [SpanLink]
+
+    private init(statusMessage: String, traceState: String, events: [SpanEvent], links: [SpanLink]) {
+        self.statusMessage = statusMessage
+        self.traceState = traceState
+        self.events = events
+        self.links = links
+    }
+
+    static func make(statusMessage: String, traceState: String, events: [SpanEvent], links: [SpanLink]) -> Slot? {
+        if statusMessage.isEmpty && traceState.isEmpty && links.isEmpty {
+            return events.isEmpty ? nil : .events(events)
+        }
+        return .fields(RareFields(statusMessage: statusMessage, traceState: traceState, events: events, links: links))
+    }
+
+    static func == (a: RareFields, b: RareFields) -> Bool {
+        a === b || (a.statusMessage == b.statusMessage && a.traceState == b.traceState && a.events == b.events && a.links == b.links)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(statusMessage)
+        hasher.combine(traceState)
+        hasher.combine(events)
+        hasher.combine(links)
+    }
 }

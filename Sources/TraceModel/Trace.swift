@@ -3,7 +3,7 @@
 public struct Trace: Sendable {
     public let id: TraceID
     public private(set) var spans: [Span] = []
-    private var indexBySpanID: [SpanID: Int] = [:]
+    private var index = SpanIndex()
     public private(set) var startTime: Int64 = .max
     public private(set) var endTime: Int64 = .min
     public private(set) var errorCount = 0
@@ -34,7 +34,7 @@ public struct Trace: Sendable {
     /// Adds a span; a span id already present is replaced by the newer export.
     public mutating func add(_ span: Span) {
         revision &+= 1
-        if let existing = indexBySpanID[span.spanID] {
+        if let existing = index.find(span.spanID, in: spans) {
             duplicateCount += 1
             let old = spans[existing]
             if old.isError { errorCount -= 1 }
@@ -50,8 +50,8 @@ public struct Trace: Sendable {
             }
             return
         }
-        indexBySpanID[span.spanID] = spans.count
         spans.append(span)
+        index.didAppend(to: spans)
         if span.isError { errorCount += 1 }
         extendBounds(with: span)
     }
@@ -67,15 +67,15 @@ public struct Trace: Sendable {
         for span in spans { extendBounds(with: span) }
     }
 
-    public func index(of spanID: SpanID) -> Int? { indexBySpanID[spanID] }
+    public func index(of spanID: SpanID) -> Int? { index.find(spanID, in: spans) }
 
     public func span(_ spanID: SpanID) -> Span? {
-        indexBySpanID[spanID].map { spans[$0] }
+        index.find(spanID, in: spans).map { spans[$0] }
     }
 
     /// A span whose parent id is set but whose parent is not (yet) in the trace.
     public func isOrphan(_ span: Span) -> Bool {
-        span.hasParent && indexBySpanID[span.parentSpanID] == nil
+        span.hasParent && index.find(span.parentSpanID, in: spans) == nil
     }
 
     public var orphanCount: Int { spans.reduce(0) { $0 + (isOrphan($1) ? 1 : 0) } }

@@ -1,4 +1,7 @@
 import TraceModel
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Why a JSON record was rejected, with the byte offset inside the record.
 public struct JSONError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -49,11 +52,16 @@ struct JSONScanner {
         return pos < bytes.count ? bytes[pos] : nil
     }
 
-    mutating func expect(_ byte: UInt8, _ what: String) throws {
-        guard peek() == byte else {
-            throw fail(pos < bytes.count ? "expected \(what)" : "unexpected end of input, expected \(what)")
-        }
+    @inline(__always)
+    mutating func expect(_ byte: UInt8, _ what: StaticString) throws {
+        guard peek() == byte else { throw expected(what) }
         pos += 1
+    }
+
+    /// The error for `expect`, kept out of line: the hot path builds no message.
+    @inline(never)
+    private func expected(_ what: StaticString) -> JSONError {
+        fail(pos < bytes.count ? "expected \(what)" : "unexpected end of input, expected \(what)")
     }
 
     mutating func expectEnd() throws {
@@ -119,14 +127,13 @@ struct JSONScanner {
         return true
     }
 
+    @inline(__always)
     func key(_ key: JSONKey, is literal: StaticString) -> Bool {
         if let decoded = key.decoded {
             return decoded.utf8.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
         }
         guard key.count == literal.utf8CodeUnitCount else { return false }
-        let p = literal.utf8Start
-        for i in 0..<key.count where bytes[key.start + i] != p[i] { return false }
-        return true
+        return memcmp(bytes.baseAddress! + key.start, literal.utf8Start, key.count) == 0
     }
 
     /// The key as text (for messages; comparisons use `key(_:is:)`).
@@ -140,6 +147,15 @@ struct JSONScanner {
     mutating func readRawString() throws -> JSONKey {
         try expect(UInt8(ascii: "\""), "a string")
         let start = pos
+        // Eight bytes at a time while none is a quote or a backslash (SWAR: a byte
+        // equal to c makes (w ^ c·0x01…) have a zero byte, which the classic test finds).
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        while pos + 8 <= bytes.count {
+            let w = bytes.loadUnaligned(fromByteOffset: pos, as: UInt64.self)
+            let q = w ^ (ones &* 0x22), b = w ^ (ones &* 0x5C)
+            if ((q &- ones) & ~q | (b &- ones) & ~b) & highs != 0 { break }
+            pos += 8
+        }
         while pos < bytes.count {
             let b = bytes[pos]
             if b == UInt8(ascii: "\"") {

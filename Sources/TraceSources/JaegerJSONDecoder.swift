@@ -49,9 +49,10 @@ public struct JaegerJSONDecoder {
             if case .object(let fields) = trace["processes"] ?? .null {
                 for (id, process) in fields { processes[id] = try resource(process) }
             }
+            var origins: [String: SpanOrigin] = [:]
             for span in spans {
                 do {
-                    out.spans.append(try decodeSpan(span, processes: processes))
+                    out.spans.append(try decodeSpan(span, processes: processes, origins: &origins))
                 } catch let problem as SpanProblem {
                     out.problems.append(problem.message)
                 }
@@ -98,7 +99,9 @@ public struct JaegerJSONDecoder {
         throw JSONError(message: "tag \(key) is not a valid \(type)", offset: 0)
     }
 
-    private func decodeSpan(_ s: JSONValue, processes: [String: Resource]) throws -> Span {
+    /// `origins`: one shared resource-and-scope per process and scope name, so a trace's
+    /// spans don't each hold their own.
+    private func decodeSpan(_ s: JSONValue, processes: [String: Resource], origins: inout [String: SpanOrigin]) throws -> Span {
         guard case .object = s else { throw JSONError(message: "a span is not an object", offset: 0) }
         guard let traceText = s["traceID"]?.string, let traceID = TraceID(traceText), !traceID.isZero else {
             throw SpanProblem(message: "span with an invalid traceID skipped")
@@ -116,13 +119,16 @@ public struct JaegerJSONDecoder {
         var span = Span(traceID: traceID, spanID: spanID, name: s["operationName"]?.string ?? "",
                         kind: .unspecified, startTime: startMicros &* 1000, endTime: (startMicros &+ durationMicros) &* 1000)
         span.flags = UInt32(truncatingIfNeeded: (s["flags"] ?? .null).int64 ?? 0)
-        if let id = s["processID"]?.string, let r = processes[id] {
-            span.resource = r
+        var resource = Resource.unknown
+        let processID = s["processID"]?.string
+        if let processID, let r = processes[processID] {
+            resource = r
         } else if let inline = s["process"], inline != .null {
-            span.resource = try resource(inline)
+            resource = try self.resource(inline)
         }
 
         var parentChosen = false
+        var links: [SpanLink] = []
         for ref in s["references"]?.array ?? [] {
             guard let t = ref["traceID"]?.string.flatMap(TraceID.init), let id = ref["spanID"]?.string.flatMap(SpanID.init) else { continue }
             if !parentChosen && ref["refType"]?.string == "CHILD_OF" && t == traceID {
@@ -131,7 +137,7 @@ public struct JaegerJSONDecoder {
             } else {
                 var attrs = AttributeList()
                 if ref["refType"]?.string == "FOLLOWS_FROM" { attrs.append(Attribute("opentracing.ref_type", .string("follows_from"))) }
-                span.links.append(SpanLink(traceID: t, spanID: id, attributes: attrs))
+                links.append(SpanLink(traceID: t, spanID: id, attributes: attrs))
             }
         }
 
@@ -162,9 +168,20 @@ public struct JaegerJSONDecoder {
                 span.attributes.append(a)
             }
         }
-        span.scope = scope
+        if let processID, processes[processID] != nil {
+            let key = "\(processID)\u{0}\(scope.name)\u{0}\(scope.version)"
+            if let known = origins[key] {
+                span.origin = known
+            } else {
+                span.origin = SpanOrigin(resource: resource, scope: scope)
+                origins[key] = span.origin
+            }
+        } else {
+            span.origin = SpanOrigin(resource: resource, scope: scope)
+        }
         span.status = SpanStatus(code: statusCode ?? (errorTag ? .error : .unset), message: statusMessage)
 
+        var events: [SpanEvent] = []
         for log in s["logs"]?.array ?? [] {
             let micros = (log["timestamp"] ?? .null).int64 ?? startMicros
             var event = SpanEvent(time: micros &* 1000, name: "")
@@ -176,8 +193,9 @@ public struct JaegerJSONDecoder {
                     event.attributes.append(a)
                 }
             }
-            span.events.append(event)
+            events.append(event)
         }
+        if !events.isEmpty || !links.isEmpty { span.setRare(events: events, links: links) }
         return span
     }
 }

@@ -16,6 +16,9 @@ public final class OTLPJSONDecoder {
     /// Attribute keys in the packed lists' encoded form, one lookup per distinct key.
     private let keys = Interner<AttributeList.EncodedKey>(capacity: 1 << 16) { AttributeList.EncodedKey($0) }
     private var scratch = AttributeList()
+    /// Holds the record's attribute lists as they are read (one growing buffer, not an
+    /// allocation per list) until they are packed per trace at the record's end.
+    private var recordArena = AttributeArena()
     /// Attribute values nested deeper than this are rejected (a JSON bomb, not data).
     public let maxValueDepth: Int
 
@@ -35,8 +38,11 @@ public final class OTLPJSONDecoder {
     public func decode(_ bytes: UnsafeRawBufferPointer) throws -> DecodedRecord {
         var s = JSONScanner(bytes, maxDepth: maxValueDepth * 2 + 16)
         var out = DecodedRecord()
+        recordArena = AttributeArena()
+        defer { recordArena = AttributeArena() }
         try readRequest(&s, into: &out)
         try s.expectEnd()
+        Span.packAttributesByTrace(&out.spans)
         return out
     }
 
@@ -74,7 +80,7 @@ public final class OTLPJSONDecoder {
 
     private func readResourceSpans(_ s: inout JSONScanner, into out: inout DecodedRecord) throws {
         var resource = Resource.unknown
-        let firstSpan = out.spans.count
+        var scopes: [(start: Int, scope: InstrumentationScope)] = []
         try s.beginObject()
         var first = true
         while let key = try s.nextKey(first: &first) {
@@ -95,16 +101,23 @@ public final class OTLPJSONDecoder {
             } else if s.key(key, is: "scopeSpans") || s.key(key, is: "instrumentationLibrarySpans") {
                 try s.beginArray()
                 var f = true
-                while try s.nextElement(first: &f) { try readScopeSpans(&s, into: &out) }
+                while try s.nextElement(first: &f) { try readScopeSpans(&s, into: &out, scopes: &scopes) }
             } else {
                 try s.skipValue()
             }
         }
-        // The resource may follow its spans in the object: attach it at the end.
-        for i in firstSpan..<out.spans.count { out.spans[i].resource = resource }
+        // The resource may follow its spans in the object: attach it at the end, one
+        // shared origin per scope batch.
+        scopes.append((out.spans.count, InstrumentationScope()))
+        for (batch, next) in zip(scopes, scopes.dropFirst()) where batch.start < next.start {
+            let origin = SpanOrigin(resource: resource, scope: batch.scope)
+            for i in batch.start..<next.start { out.spans[i].origin = origin }
+        }
     }
 
-    private func readScopeSpans(_ s: inout JSONScanner, into out: inout DecodedRecord) throws {
+    /// Reads one scope's spans; `scopes` gets where they start and their scope.
+    private func readScopeSpans(_ s: inout JSONScanner, into out: inout DecodedRecord,
+                                scopes: inout [(start: Int, scope: InstrumentationScope)]) throws {
         var scope = InstrumentationScope()
         let firstSpan = out.spans.count
         try s.beginObject()
@@ -126,7 +139,7 @@ public final class OTLPJSONDecoder {
                 try s.skipValue()
             }
         }
-        for i in firstSpan..<out.spans.count { out.spans[i].scope = scope }
+        scopes.append((firstSpan, scope))
     }
 
     private func readScope(_ s: inout JSONScanner) throws -> InstrumentationScope {
@@ -156,6 +169,7 @@ public final class OTLPJSONDecoder {
     private func readSpan(_ s: inout JSONScanner) throws -> Result<Span, SpanProblem> {
         var span = Span(traceID: TraceID(high: 0, low: 0), spanID: .zero, name: "", kind: .unspecified, startTime: 0, endTime: 0)
         var problem: String?
+        var events: [SpanEvent] = [], links: [SpanLink] = [], status = SpanStatus(), traceState = ""
         try s.beginObject()
         var first = true
         while let key = try s.nextKey(first: &first) {
@@ -188,18 +202,22 @@ public final class OTLPJSONDecoder {
             case 10 where s.key(key, is: "attributes"):
                 span.attributes = try readAttributeList(&s)
             case 6 where s.key(key, is: "events"):
-                span.events = try readEvents(&s)
+                events = try readEvents(&s)
             case 5 where s.key(key, is: "links"):
-                span.links = try readLinks(&s)
+                links = try readLinks(&s)
             case 6 where s.key(key, is: "status"):
-                span.status = try readStatus(&s)
+                status = try readStatus(&s)
             case 5 where s.key(key, is: "flags"):
                 span.flags = UInt32(truncatingIfNeeded: try s.readInt64())
             case 10 where s.key(key, is: "traceState"):
-                span.traceState = try s.readString()
+                traceState = try s.readString()
             default:
                 try s.skipValue()
             }
+        }
+        span.status = SpanStatus(code: status.code)
+        if !(status.message.isEmpty && traceState.isEmpty && events.isEmpty && links.isEmpty) {
+            span.setRare(statusMessage: status.message, traceState: traceState, events: events, links: links)
         }
         if problem == nil {
             if span.traceID.isZero { problem = "span without a traceId skipped" }
@@ -397,7 +415,7 @@ public final class OTLPJSONDecoder {
                 list.append(encodedKey, value)
             }
         }
-        return list.compacted
+        return recordArena.adopt(list)
     }
 
     private func readAnyValue(_ s: inout JSONScanner, depth: Int) throws -> AttributeValue {

@@ -18,7 +18,7 @@ struct MemoryBench {
             guard spans == file.spans else { throw BenchError("\(file.name): held \(spans) spans, expected \(file.spans)") }
             let perSpan = Double(after - before) / Double(spans)
             report.add(.init(section: "memory", figure: "\(file.name) held (\(Units.count(spans)) spans)",
-                             value: "peak \(Units.bytes(Double(peak))) · held \(Units.bytes(Double(after))) · \(Int(perSpan)) B/span",
+                             value: "peak \(Units.bytes(Double(peak))) · at start \(Units.bytes(Double(before))) · \(Int(perSpan)) B/span above it",
                              reference: "file size", referenceValue: Units.bytes(Double(file.bytes)),
                              ratio: Double(file.bytes) / Double(peak), goal: "peak ≤ 0.3× file (ratio ≥ 3.33×)"))
         }

@@ -1,0 +1,57 @@
+/// Finds a span's position in its trace by id. Small traces are scanned (no table at
+/// all); larger ones keep an open-addressed table of 32-bit positions, at most half
+/// full: 4–8 bytes a span, where a `[SpanID: Int]` dictionary takes 21–43.
+/// Slots are placed by the seeded standard hasher, so crafted ids can't pile into
+/// one probe chain.
+struct SpanIndex: Sendable {
+    /// Position + 1 of a span in the trace's array; 0 is an empty slot.
+    private var slots: [UInt32] = []
+
+    /// Traces up to this size are scanned: cheaper than a table, in time and bytes.
+    static let scanLimit = 16
+
+    func find(_ id: SpanID, in spans: [Span]) -> Int? {
+        if slots.isEmpty {
+            return spans.firstIndex { $0.spanID == id }
+        }
+        let mask = slots.count - 1
+        var i = Self.hash(id) & mask
+        while true {
+            let slot = slots[i]
+            if slot == 0 { return nil }
+            if spans[Int(slot) - 1].spanID == id { return Int(slot) - 1 }
+            i = (i + 1) & mask
+        }
+    }
+
+    /// Records that `spans.last` (a new id) was just appended.
+    mutating func didAppend(to spans: [Span]) {
+        let n = spans.count
+        if n <= Self.scanLimit { return }
+        if slots.isEmpty || n * 2 > slots.count {
+            rebuild(spans)
+        } else {
+            place(n - 1, id: spans[n - 1].spanID)
+        }
+    }
+
+    private mutating func rebuild(_ spans: [Span]) {
+        var size = 64
+        while size <= spans.count * 2 { size <<= 1 }
+        slots = Array(repeating: 0, count: size)
+        for (position, span) in spans.enumerated() { place(position, id: span.spanID) }
+    }
+
+    private mutating func place(_ position: Int, id: SpanID) {
+        let mask = slots.count - 1
+        var i = Self.hash(id) & mask
+        while slots[i] != 0 { i = (i + 1) & mask }
+        slots[i] = UInt32(truncatingIfNeeded: position + 1)
+    }
+
+    private static func hash(_ id: SpanID) -> Int {
+        var h = Hasher()
+        h.combine(id.value)
+        return h.finalize()
+    }
+}

@@ -1,0 +1,81 @@
+import Testing
+import TraceModel
+@testable import TraceSources
+
+/// The decoder's hot-path helpers: the eight-bytes-at-a-time string scan and the
+/// byte-keyed interner.
+@Suite struct ScannerAndInternerTests {
+    /// A quote or backslash at every position of strings around the 8-byte word size:
+    /// each reads back as JSON means it, and the scanner stops right after the string.
+    @Test func stringsEndExactlyWhereTheyEnd() throws {
+        for length in 0..<40 {
+            for special in [-1] + Array(0..<length) {
+                var chars = (0..<length).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) }
+                var expected = String(chars)
+                var json = "\"" + String(chars) + "\""
+                if special >= 0 {
+                    chars[special] = "\""
+                    expected = String(chars)
+                    json = "\"" + String(chars).map { $0 == "\"" ? "\\\"" : String($0) }.joined() + "\""
+                }
+                let text = json + ",\"next\""
+                let (read, end) = try Array(text.utf8).withUnsafeBytes { raw in
+                    var s = JSONScanner(raw)
+                    return (try s.readString(), s.pos)
+                }
+                #expect(read == expected, "length \(length), quote at \(special)")
+                #expect(end == json.utf8.count)
+            }
+        }
+    }
+
+    @Test func unterminatedStringsFailAtEveryLength() {
+        for length in 0..<30 {
+            let text = "\"" + String(repeating: "x", count: length)
+            Array(text.utf8).withUnsafeBytes { raw in
+                var s = JSONScanner(raw)
+                #expect(throws: JSONError.self) { _ = try s.readString() }
+            }
+        }
+    }
+
+    private final class Box {
+        let text: String
+        init(_ text: String) { self.text = text }
+    }
+
+    /// Equal bytes get the one shared value, across table growth; past the capacity new
+    /// strings still come back right, only unshared.
+    @Test func internerSharesEqualStringsAndCapsItsTable() {
+        let interner = Interner<Box>(capacity: 3000) { Box($0) }
+        var first: [String: Box] = [:]
+        let words = (0..<5000).map { "key.\($0 % 7 == 0 ? "long.name.with.many.words." : "")\($0)" } + ["", "ü", "a\u{0}b"]
+        for w in words { first[w] = interner.intern(w) }
+        #expect(interner.count == 3000)
+        var shared = 0
+        for w in words {
+            let again = interner.intern(w)
+            #expect(again.text == w)
+            if again === first[w] { shared += 1 }
+        }
+        #expect(shared == 3000)
+        // Invalid UTF-8 comes back repaired and is never cached under its raw bytes.
+        let bad: [UInt8] = [0x61, 0xFF, 0x62]
+        let repaired = bad.withUnsafeBytes { interner.intern($0) }
+        #expect(repaired.text == "a\u{FFFD}b")
+    }
+
+    @Test func hashDependsOnEveryByteAndTheSeed() {
+        var seen = Set<UInt64>()
+        for length in 0..<24 {
+            for position in 0..<max(length, 1) {
+                var bytes = [UInt8](repeating: 0x41, count: length)
+                if length > 0 { bytes[position] = 0x42 }
+                seen.insert(bytes.withUnsafeBytes { Interner<String>.hash($0, seed: 1) })
+            }
+        }
+        #expect(seen.count == 1 + (1..<24).reduce(0, +))
+        let x = Array("service.name".utf8)
+        #expect(x.withUnsafeBytes { Interner<String>.hash($0, seed: 1) } != x.withUnsafeBytes { Interner<String>.hash($0, seed: 2) })
+    }
+}
