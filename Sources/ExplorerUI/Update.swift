@@ -263,7 +263,7 @@ extension AppState {
             return
         }
         var w = WaterfallViewState(trace: trace, findings: findings(for: trace))
-        w.options.collapsed = WaterfallLayout.autoCollapsed(trace: trace, tree: w.tree)
+        w.options.collapsed = WaterfallLayout.autoCollapsed(trace: trace, tree: w.tree, runThreshold: w.options.runThreshold)
         Self.relayout(&w, keeping: nil)
         if let spanID, let index = trace.index(of: spanID) { Self.reveal(&w, index) }
         waterfall = w

@@ -89,15 +89,35 @@ public struct WaterfallOptions: Equatable, Sendable {
 /// and a hiding filter. Rows are computed once per trace revision and fold state, then
 /// only visible ones drawn.
 public enum WaterfallLayout {
-    /// Subtrees with more children than this start folded (roots excepted).
+    /// Subtrees whose children take more rows than this start folded (roots excepted).
     public static let autoFoldChildren = 50
 
-    /// The spans that start folded: every non-root with very many children.
-    public static func autoCollapsed(trace: Trace, tree: TraceTree) -> Set<SpanID> {
+    /// The spans that start folded: every non-root whose children would fill very many
+    /// rows. Rows, not children: 500 alike `db.write_row` children are one run row and
+    /// leave their parent open; 60 distinct ones fold it.
+    public static func autoCollapsed(trace: Trace, tree: TraceTree,
+                                     runThreshold: Int = WaterfallOptions().runThreshold) -> Set<SpanID> {
         var out = Set<SpanID>()
         let roots = Set(tree.roots)
         for i in tree.children.indices where tree.children[i].count > autoFoldChildren && !roots.contains(i) {
-            out.insert(trace.spans[i].spanID)
+            let rows = alikeRuns(tree.children[i], in: trace).reduce(0) { $0 + ($1.count >= runThreshold ? 1 : $1.count) }
+            if rows > autoFoldChildren { out.insert(trace.spans[i].spanID) }
+        }
+        return out
+    }
+
+    /// Siblings (in display order) split into stretches of alike spans, same service
+    /// and name; a stretch of `runThreshold` or more shows as one run row.
+    static func alikeRuns(_ list: [Int], in trace: Trace) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var k = 0
+        while k < list.count {
+            let first = trace.spans[list[k]]
+            var end = k + 1
+            while end < list.count, trace.spans[list[end]].name == first.name,
+                  trace.spans[list[end]].serviceName == first.serviceName { end += 1 }
+            out.append(k..<end)
+            k = end
         }
         return out
     }
@@ -142,18 +162,12 @@ public enum WaterfallLayout {
         /// Siblings in display order, with runs of alike spans grouped.
         func group(_ list: [Int]) -> [Entry] {
             var out: [Entry] = []
-            var k = 0
-            while k < list.count {
-                let first = trace.spans[list[k]]
-                var end = k + 1
-                while end < list.count, trace.spans[list[end]].name == first.name,
-                      trace.spans[list[end]].serviceName == first.serviceName { end += 1 }
-                if end - k >= options.runThreshold {
-                    out.append(.run(Array(list[k..<end])))
+            for stretch in alikeRuns(list, in: trace) {
+                if stretch.count >= options.runThreshold {
+                    out.append(.run(Array(list[stretch])))
                 } else {
-                    for j in k..<end { out.append(.span(list[j])) }
+                    for j in stretch { out.append(.span(list[j])) }
                 }
-                k = end
             }
             return out
         }

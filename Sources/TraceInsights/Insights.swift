@@ -160,20 +160,15 @@ public enum Insights {
                 if place.isEmpty, let successor = verdict.deprecated {
                     add("attribute-deprecated", span, "\(a.key) → \(successor)")
                 }
-                if let kind = verdict.secretKind, a.value != .empty, !isCountOrFlag(a.value) {
+                switch SecretDetector.exposure(key: a.key, value: a.value, keyKind: .some(verdict.secretKind), config: config) {
+                case .namedByKey(let kind)?:
                     add("sensitive-key", span, "\(place)attribute \(a.key) names a secret (\(kind)); value not shown")
-                } else if let s = a.value.stringValue, let kind = SecretDetector.secretValue(s) {
+                case .looksLike(let kind)?:
                     add("sensitive-value", span, "\(place)attribute \(a.key) holds what looks like a \(kind); value not shown")
+                case nil:
+                    break
                 }
             }
-        }
-    }
-
-    /// `token: 3` or `password.set: true` count or flag; they do not hold a secret.
-    private static func isCountOrFlag(_ v: AttributeValue) -> Bool {
-        switch v {
-        case .bool, .int, .double: return true
-        default: return false
         }
     }
 

@@ -9,25 +9,9 @@ public enum Redaction {
         kind(key: key, value: value, config: config).map { "•••• (redacted: \($0))" }
     }
 
-    /// What kind of secret the value is, looking inside arrays and maps too.
+    /// What kind of secret the value is, looking inside arrays and maps too (the same
+    /// rule the insights report by: `SecretDetector.exposure`).
     public static func kind(key: String, value: AttributeValue, config: InsightConfig = InsightConfig()) -> String? {
-        switch value {
-        case .empty, .bool, .int, .double:
-            // `token.count: 3` or `password.set: true` hold no secret.
-            return nil
-        case .string(let s):
-            if let kind = SecretDetector.secretKey(key, config: config) { return kind }
-            return SecretDetector.secretValue(s)
-        case .bytes:
-            return SecretDetector.secretKey(key, config: config)
-        case .array(let values):
-            if let kind = SecretDetector.secretKey(key, config: config) { return kind }
-            for v in values { if let kind = Self.kind(key: "", value: v, config: config) { return kind } }
-            return nil
-        case .keyValueList(let entries):
-            if let kind = SecretDetector.secretKey(key, config: config) { return kind }
-            for e in entries { if let kind = Self.kind(key: e.key, value: e.value, config: config) { return kind } }
-            return nil
-        }
+        SecretDetector.exposure(key: key, value: value, config: config)?.kind
     }
 }

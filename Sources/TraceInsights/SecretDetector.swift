@@ -1,5 +1,7 @@
-/// Recognises secrets and PII by key and by value. Used by the rules here, and meant
-/// for the explorer's redaction too.
+import TraceModel
+
+/// Recognises secrets and PII by key and by value. The insights report by it and the
+/// explorer masks by it, through the one rule in `exposure`.
 public enum SecretDetector {
     /// The words of a key: `payment.card_number` → payment, card, number.
     static func words(_ key: String) -> [String] {
@@ -30,6 +32,49 @@ public enum SecretDetector {
         }
         if let word = w.first(where: { config.secretKeyWords.contains($0) }) { return word }
         return nil
+    }
+
+    /// Why an attribute's value must not be shown.
+    public enum Exposure: Equatable, Sendable {
+        /// Its key (or a key inside it) names a secret: the kind named.
+        case namedByKey(String)
+        /// It holds text that looks like a secret or PII: the kind it looks like.
+        case looksLike(String)
+
+        public var kind: String {
+            switch self {
+            case .namedByKey(let k), .looksLike(let k): return k
+            }
+        }
+    }
+
+    /// The one rule both the insights and the on-screen redaction follow, looking inside
+    /// arrays and maps. Numbers and flags expose nothing (`token.count: 3`,
+    /// `password.set: true`). `keyKind` is `secretKey(key)`, passed in when the caller
+    /// already has it (the insights remember it per key).
+    public static func exposure(key: String, value: AttributeValue, keyKind: String?? = nil,
+                                config: InsightConfig = InsightConfig()) -> Exposure? {
+        let named = { (keyKind ?? secretKey(key, config: config)).map(Exposure.namedByKey) }
+        switch value {
+        case .empty, .bool, .int, .double:
+            return nil
+        case .string(let s):
+            return named() ?? secretValue(s).map(Exposure.looksLike)
+        case .bytes:
+            return named()
+        case .array(let values):
+            if let n = named() { return n }
+            for v in values {
+                if let e = exposure(key: "", value: v, keyKind: .some(nil), config: config) { return e }
+            }
+            return nil
+        case .keyValueList(let entries):
+            if let n = named() { return n }
+            for e in entries {
+                if let found = exposure(key: e.key, value: e.value, config: config) { return found }
+            }
+            return nil
+        }
     }
 
     /// What kind of secret or PII a value looks like, or nil.

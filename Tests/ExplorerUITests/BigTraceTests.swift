@@ -62,6 +62,28 @@ import TraceModel
         #expect(labels(s).count == 1 + 1 + 1 + 48 + 1 + 1 + 60 + 1, "expand all opens runs and fan-outs")
     }
 
+    /// Auto-folding counts the rows a span's children take: 120 alike children are one
+    /// run row and leave the parent open; 40 alike plus 55 distinct take 56 and fold it.
+    @Test func autoFoldCountsRowsNotChildren() {
+        var spans = [span("b", "1", name: "root", start: 0, end: 10_000_000)]
+        spans.append(span("b", "2", parent: "1", name: "bulk", start: 1, end: 9_000_000))
+        for c in 0..<120 {
+            spans.append(span("b", String(0x100 + c, radix: 16), parent: "2", name: "cache SET", service: "redis",
+                              start: 10 + Int64(c) * 1000, end: 500 + Int64(c) * 1000))
+        }
+        spans.append(span("b", "3", parent: "1", name: "mixed", start: 9_000_001, end: 9_900_000))
+        for c in 0..<95 {
+            let alike = c < 40
+            spans.append(span("b", String(0x1000 + c, radix: 16), parent: "3", name: alike ? "db.read" : "step \(c)",
+                              start: 9_000_010 + Int64(c) * 1000, end: 9_000_500 + Int64(c) * 1000))
+        }
+        var s = AppState(store: TraceStore(), sourceName: "t", width: 120, height: 32)
+        s.update(.spans(spans))
+        s.update(.tick(milliseconds: 1_000))
+        s.openTrace(TraceID("b")!)
+        #expect(labels(s) == ["root", "bulk", "cache SET ×120", "mixed +95"])
+    }
+
     @Test func runDetailSummarises() {
         var s = bigState(width: 140, height: 40)
         s.press(.down, .down)

@@ -94,6 +94,27 @@ func rules(_ spans: [Span]) -> [String] {
         #expect(f.allSatisfy { !$0.message.contains("hunter2") })
     }
 
+    /// What the screen masks and what the insights report follow one rule: over keys and
+    /// values of every shape, nested in arrays and maps, an attribute is reported exactly
+    /// when its value would be masked, and never with the secret in the message.
+    @Test func insightsReportExactlyWhatTheScreenMasks() {
+        let keys = ["note", "password", "user.id", "auth_token", "config", "tokens.count", ""]
+        let texts = ["plain", "alice@example.com", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl", "4111 1111 1111 1111", ""]
+        var values: [AttributeValue] = [.empty, .int(3), .bool(true), .bytes([1, 2])] + texts.map { .string($0) }
+        values += texts.map { .array([.string("x"), .string($0)]) }
+        values += keys.flatMap { k in texts.map { .keyValueList([Attribute("inner", .int(1)), Attribute(k, .string($0))]) } }
+        for key in keys {
+            for value in values {
+                let masked = Redaction.kind(key: key, value: value)
+                let found = Insights.check(Trace(id: TraceID("1")!, spans: [mk("1", name: "db.query", attributes: [Attribute(key, value)])]))
+                    .filter { $0.rule.hasPrefix("sensitive-") }
+                #expect((masked != nil) == !found.isEmpty, "\(key) = \(value)")
+                if let masked { #expect(found.allSatisfy { $0.message.contains(masked) }, "\(key) = \(value)") }
+                for t in texts where t.count > 4 { #expect(found.allSatisfy { !$0.message.contains(t) }) }
+            }
+        }
+    }
+
     @Test(arguments: ["gen_ai.usage.input_tokens", "auth.cost", "tokenizer", "user.id", "password.changed", "keyboard.layout"])
     func notSecretKeys(_ key: String) {
         let value: AttributeValue = key == "password.changed" ? .bool(true) : key.hasSuffix("tokens") ? .int(512) : .string("x")
