@@ -136,6 +136,36 @@ struct JSONScanner {
         return memcmp(bytes.baseAddress! + key.start, literal.utf8Start, key.count) == 0
     }
 
+    /// Consumes `literal` when the input continues with exactly it (no spaces allowed).
+    @inline(__always)
+    mutating func skipLiteral(_ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard pos + n <= bytes.count, memcmp(bytes.baseAddress! + pos, literal.utf8Start, n) == 0 else { return false }
+        pos += n
+        return true
+    }
+
+    /// Where the string whose text starts at `from` ends (its closing quote), when it
+    /// holds no escape; nil when it has one or is unterminated.
+    func plainStringEnd(from: Int) -> Int? {
+        var i = from
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= bytes.count {
+            let w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let q = w ^ (ones &* 0x22), b = w ^ (ones &* 0x5C)
+            if ((q &- ones) & ~q | (b &- ones) & ~b) & highs != 0 { break }
+            i += 8
+        }
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: "\""): return i
+            case UInt8(ascii: "\\"): return nil
+            default: i += 1
+            }
+        }
+        return nil
+    }
+
     /// The key as text (for messages; comparisons use `key(_:is:)`).
     func text(of key: JSONKey) -> String {
         key.decoded ?? String(decoding: UnsafeRawBufferPointer(rebasing: bytes[key.start..<(key.start + key.count)]), as: UTF8.self)

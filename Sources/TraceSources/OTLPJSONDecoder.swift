@@ -391,6 +391,7 @@ public final class OTLPJSONDecoder {
         try s.beginArray()
         var f = true
         while try s.nextElement(first: &f) {
+            if compactAttribute(&s, into: &list) { continue }
             var key: AttributeList.EncodedKey?
             var value = AttributeValue.empty
             var plainString: JSONKey?
@@ -417,6 +418,59 @@ public final class OTLPJSONDecoder {
         }
         return recordArena.adopt(list)
     }
+
+    /// The form SDK exporters write, `{"key":"k","value":{"stringValue":"v"}}` with no
+    /// spaces and a scalar value, read by matching its fixed parts in place instead of
+    /// walking two objects key by key. Anything else — spaces, other field orders,
+    /// escapes in the key, nested values, nulls — leaves the input untouched and
+    /// returns false for the general path, which reads every form the same way.
+    private func compactAttribute(_ s: inout JSONScanner, into list: inout AttributeList) -> Bool {
+        let start = s.pos
+        guard s.skipLiteral("{\"key\":\""), let keyEnd = s.plainStringEnd(from: s.pos) else {
+            s.pos = start
+            return false
+        }
+        let keyBytes = UnsafeRawBufferPointer(rebasing: s.bytes[s.pos..<keyEnd])
+        s.pos = keyEnd + 1
+        guard s.skipLiteral(",\"value\":{\""), let typeEnd = s.plainStringEnd(from: s.pos), typeEnd + 1 < s.bytes.count,
+              s.bytes[typeEnd + 1] == UInt8(ascii: ":") else {
+            s.pos = start
+            return false
+        }
+        let type = JSONKey(start: s.pos, count: typeEnd - s.pos, decoded: nil)
+        s.pos = typeEnd + 2
+        do {
+            let key = keys.intern(keyBytes)
+            if s.key(type, is: "stringValue") {
+                let raw = try s.readRawString()
+                guard s.skipLiteral("}}") else { throw CompactFormEnded() }
+                if let decoded = raw.decoded {
+                    list.append(key, .string(decoded))
+                } else {
+                    list.append(key, stringUTF8: rawBytes(s, raw))
+                }
+                return true
+            }
+            let value: AttributeValue
+            if s.key(type, is: "intValue") {
+                value = .int(try s.readInt64())
+            } else if s.key(type, is: "boolValue") {
+                value = .bool(try s.readBool())
+            } else if s.key(type, is: "doubleValue") {
+                value = .double(try s.readDouble())
+            } else {
+                throw CompactFormEnded()
+            }
+            guard s.skipLiteral("}}") else { throw CompactFormEnded() }
+            list.append(key, value)
+            return true
+        } catch {
+            s.pos = start
+            return false
+        }
+    }
+
+    private struct CompactFormEnded: Error {}
 
     private func readAnyValue(_ s: inout JSONScanner, depth: Int) throws -> AttributeValue {
         var plain: JSONKey?

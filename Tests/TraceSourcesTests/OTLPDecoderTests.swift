@@ -235,4 +235,78 @@ import TraceModel
             Attribute("empty", .string("")),
         ])
     }
+
+    /// The same text with a space after every `{`, `,` and `:` outside strings: the
+    /// compact-form fast path never matches it, so it goes the general way.
+    static func spaced(_ json: String) -> String {
+        var out = "", inString = false, escaped = false
+        for c in json {
+            out.append(c)
+            if inString {
+                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+            } else if c == "\"" {
+                inString = true
+            } else if c == "{" || c == "," || c == ":" {
+                out.append(" ")
+            }
+        }
+        return out
+    }
+
+    /// Attribute objects as SDKs write them take a fast path that matches their fixed
+    /// parts in place. Against the general path (the same records spaced out), over
+    /// random lists and every odd form: the same spans, or the same error.
+    @Test func compactAttributesReadAsTheGeneralPathReadsThem() throws {
+        var rng = DemoRandom(seed: 0xFA57)
+        let odd = [
+            #"{"key":"a","value":{"stringValue":"x","intValue":"3"}}"#,
+            #"{"key":"a","value":{"stringValue":null}}"#,
+            #"{"key":"a","value":{}}"#,
+            #"{"key":"a","value":null}"#,
+            #"{"value":{"intValue":"7"},"key":"late"}"#,
+            #"{"key":"esc\"aped","value":{"boolValue":true}}"#,
+            #"{"key":"k","value":{"stringValue":"v\u00e9"}}"#,
+            #"{"key":"k","value":{"intValue":12}}"#,
+            #"{"key":"k","value":{"intValue":"-9223372036854775808"}}"#,
+            #"{"key":"k","value":{"intValue":"99999999999999999999"}}"#,
+            #"{"key":"k","value":{"doubleValue":"NaN"}}"#,
+            #"{"key":"k","value":{"doubleValue":1e999}}"#,
+            #"{"key":"k","value":{"boolValue":"true"}}"#,
+            #"{"key":"k","value":{"StringValue":"case"}}"#,
+            #"{"key":"k","value":{"bytesValue":"AAEC"}}"#,
+            #"{"key":"k","value":{"arrayValue":{"values":[{"intValue":"1"}]}}}"#,
+            #"{"key":"k","value":{"stringValue":"unterminated}}"#,
+            #"{"key":"k","value":{"intValue":"1"}}  "#,
+            #"{"key":"k","value":{"intValue":"1"},"extra":1}"#,
+            #"{"key":"\#u{7}ctl","value":{"stringValue":"\#u{7}"}}"#,
+        ]
+        let plain = [
+            #"{"key":"http.route","value":{"stringValue":"/api/users/{id}"}}"#,
+            #"{"key":"n","value":{"intValue":"200"}}"#,
+            #"{"key":"d","value":{"doubleValue":0.459}}"#,
+            #"{"key":"b","value":{"boolValue":false}}"#,
+            #"{"key":"","value":{"stringValue":""}}"#,
+            #"{"key":"long.key.name.past.eight.bytes","value":{"stringValue":"注文 ✓ and more text"}}"#,
+        ]
+        func record(_ attributes: [String]) -> String {
+            #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"s","attributes":["#
+                + attributes.joined(separator: ",") + "]}]}]}]}"
+        }
+        func outcome(_ text: String) -> String {
+            do { return "\(try OTLPJSONDecoder().decode(text).spans)" } catch { return "error" }
+        }
+        for round in 0..<400 {
+            let picks = (0..<rng.below(8)).map { _ in rng.below(4) == 0 ? odd[rng.below(odd.count)] : plain[rng.below(plain.count)] }
+            let text = record(picks)
+            #expect(outcome(text) == outcome(Self.spaced(text)), "round \(round): \(picks)")
+        }
+        for o in odd {
+            #expect(outcome(record([plain[0], o, plain[1]])) == outcome(Self.spaced(record([plain[0], o, plain[1]]))), "\(o)")
+        }
+        // And the fast path is taken: a plain list decodes to exactly its values.
+        let got = try #require(try OTLPJSONDecoder().decode(record(plain)).spans.first).attributes
+        #expect(Array(got) == [Attribute("http.route", .string("/api/users/{id}")), Attribute("n", .int(200)),
+                               Attribute("d", .double(0.459)), Attribute("b", .bool(false)), Attribute("", .string("")),
+                               Attribute("long.key.name.past.eight.bytes", .string("注文 ✓ and more text"))])
+    }
 }
