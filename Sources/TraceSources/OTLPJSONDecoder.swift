@@ -15,10 +15,12 @@ public final class OTLPJSONDecoder {
     private let interner = StringInterner()
     /// Attribute keys in the packed lists' encoded form, one lookup per distinct key.
     private let keys = Interner<AttributeList.EncodedKey>(capacity: 1 << 16) { AttributeList.EncodedKey($0) }
-    private var scratch = AttributeList()
+    // A decoder is used by one thread at a time; its per-span scratch state skips the
+    // run-time exclusivity checks.
+    @exclusivity(unchecked) private var scratch = AttributeList()
     /// Holds the record's attribute lists as they are read (one growing buffer, not an
     /// allocation per list) until they are packed per trace at the record's end.
-    private var recordArena = AttributeArena()
+    @exclusivity(unchecked) private var recordArena = AttributeArena()
     /// Attribute values nested deeper than this are rejected (a JSON bomb, not data).
     public let maxValueDepth: Int
 

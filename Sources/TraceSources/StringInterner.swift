@@ -21,9 +21,11 @@ final class Interner<Value> {
         var value: Int32 = 0
     }
 
-    private var slots = [Slot](repeating: Slot(), count: 256)
-    private var pool: [UInt8] = []
-    private var values: [Value] = []
+    // Touched a dozen times per span by the one thread that owns the decoder: the
+    // run-time exclusivity checks on these cost more than the lookups themselves.
+    @exclusivity(unchecked) private var slots = [Slot](repeating: Slot(), count: 256)
+    @exclusivity(unchecked) private var pool: [UInt8] = []
+    @exclusivity(unchecked) private var values: [Value] = []
     private let seed = UInt64.random(in: .min ... .max)
     private static var maxProbe: Int { 32 }
 
