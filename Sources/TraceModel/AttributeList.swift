@@ -198,9 +198,149 @@ public struct AttributeArena {
         if chunk == nil || chunk!.room < n { chunk = ByteChunk.make(capacity: max(chunkSize, n)) }
         return list.copied(into: chunk!)
     }
+
+    fileprivate mutating func adopt(bytes: UnsafeBufferPointer<UInt8>) -> AttributeList {
+        if chunk == nil || chunk!.room < bytes.count { chunk = ByteChunk.make(capacity: max(chunkSize, bytes.count)) }
+        return AttributeList(copying: bytes, into: chunk!)
+    }
+}
+
+/// Writes one list's entries in the packed form straight into a reused buffer: the
+/// decoder's scratch space, one list at a time. Unlike appending to an `AttributeList`
+/// it makes no list value, checks no uniqueness and touches no reference count per
+/// entry; `AttributeArena.adopt` copies the finished entries out. An entry is a
+/// `key` call followed by one value call.
+public final class AttributeListBuilder {
+    // One thread writes a builder, entry after entry: the run-time exclusivity checks
+    // on these would cost more than the writes.
+    @exclusivity(unchecked) private var base: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var capacity: Int
+    /// Bytes written since the last `reset`.
+    @exclusivity(unchecked) public private(set) var count = 0
+
+    public init(capacity: Int = 4096) {
+        self.capacity = max(64, capacity)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    public var isEmpty: Bool { count == 0 }
+
+    public func reset() { count = 0 }
+
+    @inline(__always)
+    private func reserve(_ n: Int) {
+        if count + n > capacity { grow(to: count + n) }
+    }
+
+    @inline(never)
+    private func grow(to needed: Int) {
+        var size = capacity * 2
+        while size < needed { size *= 2 }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+        grown.update(from: base, count: count)
+        base.deallocate()
+        base = grown
+        capacity = size
+    }
+
+    @inline(__always)
+    private func put(_ byte: UInt8) {
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    private func putVarint(_ v: UInt64) {
+        var v = v
+        while v >= 0x80 {
+            put(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        put(UInt8(v))
+    }
+
+    @inline(__always)
+    private func putBytes(_ bytes: UnsafeRawBufferPointer) {
+        if let src = bytes.baseAddress, !bytes.isEmpty {
+            UnsafeMutableRawPointer(base + count).copyMemory(from: src, byteCount: bytes.count)
+            count += bytes.count
+        }
+    }
+
+    /// A key by its `AttributeKeys` number plus one, or 0 and its UTF-8 text (a key
+    /// the full table has no number for).
+    @inline(__always)
+    public func key(_ idPlusOne: UInt32, text: UnsafeRawBufferPointer) {
+        reserve(20 + (idPlusOne == 0 ? text.count : 0))
+        putVarint(UInt64(idPlusOne))
+        if idPlusOne == 0 {
+            putVarint(UInt64(text.count))
+            putBytes(text)
+        }
+    }
+
+    /// A string value from its UTF-8 bytes.
+    @inline(__always)
+    public func string(_ utf8: UnsafeRawBufferPointer) {
+        reserve(11 + utf8.count)
+        put(Pack.Tag.string.rawValue)
+        putVarint(UInt64(utf8.count))
+        putBytes(utf8)
+    }
+
+    @inline(__always)
+    public func int(_ i: Int64) {
+        reserve(11)
+        put(Pack.Tag.int.rawValue)
+        putVarint(UInt64(bitPattern: (i << 1) ^ (i >> 63)))
+    }
+
+    @inline(__always)
+    public func bool(_ b: Bool) {
+        reserve(1)
+        put(b ? Pack.Tag.boolTrue.rawValue : Pack.Tag.boolFalse.rawValue)
+    }
+
+    @inline(__always)
+    public func double(_ d: Double) {
+        reserve(9)
+        put(Pack.Tag.double.rawValue)
+        UnsafeMutableRawPointer(base + count).storeBytes(of: d.bitPattern.littleEndian, as: UInt64.self)
+        count += 8
+    }
+
+    /// Any value, nested ones included.
+    public func value(_ v: AttributeValue) {
+        var size = SizeCount()
+        Pack.value(v, into: &size)
+        reserve(size.count)
+        var sink = PointerSink(p: base + count)
+        Pack.value(v, into: &sink)
+        count += size.count
+    }
+
+    fileprivate var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+}
+
+extension AttributeArena {
+    /// The builder's entries as a list in this arena (the builder can then be reset).
+    public mutating func adopt(_ builder: AttributeListBuilder) -> AttributeList {
+        let n = builder.count
+        guard n > 0 else { return AttributeList() }
+        return adopt(bytes: builder.bytes)
+    }
 }
 
 extension AttributeList {
+    fileprivate init(copying bytes: UnsafeBufferPointer<UInt8>, into chunk: ByteChunk) {
+        lower = UInt32(chunk.used)
+        chunk.append(bytes)
+        upper = UInt32(chunk.used)
+        storage = chunk
+    }
+
     fileprivate func copied(into chunk: ByteChunk) -> AttributeList {
         var copy = AttributeList()
         copy.lower = UInt32(chunk.used)

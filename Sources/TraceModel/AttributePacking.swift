@@ -4,41 +4,47 @@ extension Span {
     /// allocation for all their attributes, and no trace's bytes are kept alive by
     /// another's spans (the store evicts whole traces).
     public static func packAttributesByTrace(_ spans: inout [Span]) {
-        guard let first = spans.first else { return }
-        if spans.allSatisfy({ $0.traceID == first.traceID }) {
-            pack(&spans, Array(spans.indices))
-            return
-        }
+        guard !spans.isEmpty else { return }
+        // Group numbers by trace, in first-appearance order; neighbours mostly share a
+        // trace, so the last one is checked before the dictionary.
         var groupOf: [TraceID: Int] = [:]
-        var groups: [[Int]] = []
+        var group = [Int](repeating: 0, count: spans.count)
+        var totals: [Int] = []
+        var lastID = spans[0].traceID, lastGroup = -1
         for i in spans.indices {
             let id = spans[i].traceID
-            if let g = groupOf[id] {
-                groups[g].append(i)
-            } else {
-                groupOf[id] = groups.count
-                groups.append([i])
+            if lastGroup < 0 || id != lastID {
+                if let g = groupOf[id] {
+                    lastGroup = g
+                } else {
+                    lastGroup = totals.count
+                    groupOf[id] = lastGroup
+                    totals.append(0)
+                }
+                lastID = id
             }
+            group[i] = lastGroup
+            totals[lastGroup] += spans[i].packedAttributeBytes
         }
-        for group in groups { pack(&spans, group) }
-    }
-
-    private static func pack(_ spans: inout [Span], _ members: [Int]) {
-        var total = 0
-        for i in members {
-            let span = spans[i]
-            total += span.attributes.packedSize
-            for e in span.events { total += e.attributes.packedSize }
-            for l in span.links { total += l.attributes.packedSize }
-        }
-        var arena = AttributeArena(exactly: total)
-        for i in members {
-            spans[i].attributes = arena.adopt(spans[i].attributes)
+        var arenas = totals.map { AttributeArena(exactly: $0) }
+        for i in spans.indices {
+            let g = group[i]
+            spans[i].attributes = arenas[g].adopt(spans[i].attributes)
+            guard spans[i].hasRareFields else { continue }
             let events = spans[i].events, links = spans[i].links
             if events.isEmpty && links.isEmpty { continue }
             spans[i].setRare(
-                events: events.map { SpanEvent(time: $0.time, name: $0.name, attributes: arena.adopt($0.attributes)) },
-                links: links.map { SpanLink(traceID: $0.traceID, spanID: $0.spanID, attributes: arena.adopt($0.attributes)) })
+                events: events.map { SpanEvent(time: $0.time, name: $0.name, attributes: arenas[g].adopt($0.attributes)) },
+                links: links.map { SpanLink(traceID: $0.traceID, spanID: $0.spanID, attributes: arenas[g].adopt($0.attributes)) })
         }
+    }
+
+    /// Bytes of this span's attribute lists: its own, its events' and its links'.
+    var packedAttributeBytes: Int {
+        var total = attributes.packedSize
+        guard hasRareFields else { return total }
+        for e in events { total += e.attributes.packedSize }
+        for l in links { total += l.attributes.packedSize }
+        return total
     }
 }

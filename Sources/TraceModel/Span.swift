@@ -292,6 +292,9 @@ public struct Span: Hashable, Sendable {
                                links: links ?? rare?.fields?.links ?? [])
     }
 
+    /// Whether any of the boxed fields (status message, trace state, events, links) is set.
+    var hasRareFields: Bool { rare != nil }
+
     public var serviceName: String { resource.serviceName }
     public var hasParent: Bool { !parentSpanID.isZero }
     public var isError: Bool { statusCode == .error }

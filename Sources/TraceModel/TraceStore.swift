@@ -24,21 +24,33 @@ public struct TraceStore: Sendable {
         guard !batch.isEmpty else { return }
         generation &+= 1
         for span in batch {
-            if traces[span.traceID] == nil {
+            // One hash lookup per span (two for a new trace); the trace is changed in place.
+            let position: Dictionary<TraceID, Trace>.Index
+            if let found = traces.index(forKey: span.traceID) {
+                position = found
+            } else {
                 traces[span.traceID] = Trace(id: span.traceID)
                 arrival.append(span.traceID)
+                position = traces.index(forKey: span.traceID)!
             }
-            let before = traces[span.traceID]!.spanCount
-            if before >= maxSpans, traces[span.traceID]!.index(of: span.spanID) == nil {
-                traces[span.traceID]!.spansOverCap += 1
-                spansOverCap += 1
-                continue
-            }
-            traces[span.traceID]!.add(span)
-            traces[span.traceID]!.storeGeneration = generation
-            spanCount += traces[span.traceID]!.spanCount - before
+            spanCount += Self.add(span, to: &traces.values[position], maxSpans: maxSpans, generation: generation,
+                                  spansOverCap: &spansOverCap)
         }
         evictIfNeeded()
+    }
+
+    /// Adds one span to its trace; returns how many spans the trace gained (0 or 1).
+    private static func add(_ span: Span, to trace: inout Trace, maxSpans: Int, generation: Int,
+                            spansOverCap: inout Int) -> Int {
+        let before = trace.spanCount
+        if before >= maxSpans, trace.index(of: span.spanID) == nil {
+            trace.spansOverCap += 1
+            spansOverCap += 1
+            return 0
+        }
+        trace.add(span)
+        trace.storeGeneration = generation
+        return trace.spanCount - before
     }
 
     public mutating func add(_ span: Span) { add([span]) }

@@ -147,23 +147,29 @@ struct JSONScanner {
 
     /// Where the string whose text starts at `from` ends (its closing quote), when it
     /// holds no escape; nil when it has one or is unterminated.
+    @inline(__always)
     func plainStringEnd(from: Int) -> Int? {
+        let i = quoteOrBackslash(from: from)
+        return i < bytes.count && bytes[i] == UInt8(ascii: "\"") ? i : nil
+    }
+
+    /// The first quote or backslash at or after `from`, or the end. Eight bytes at a
+    /// time (SWAR): a byte equal to c makes (w ^ c·0x01…) hold a zero byte, which the
+    /// classic test marks; the lowest mark is exact (false marks only sit above a true
+    /// one), so its position needs no byte-by-byte rescan.
+    @inline(__always)
+    func quoteOrBackslash(from: Int) -> Int {
         var i = from
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         while i + 8 <= bytes.count {
-            let w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let w = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
             let q = w ^ (ones &* 0x22), b = w ^ (ones &* 0x5C)
-            if ((q &- ones) & ~q | (b &- ones) & ~b) & highs != 0 { break }
+            let marks = ((q &- ones) & ~q | (b &- ones) & ~b) & highs
+            if marks != 0 { return i + marks.trailingZeroBitCount >> 3 }
             i += 8
         }
-        while i < bytes.count {
-            switch bytes[i] {
-            case UInt8(ascii: "\""): return i
-            case UInt8(ascii: "\\"): return nil
-            default: i += 1
-            }
-        }
-        return nil
+        while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\") { i += 1 }
+        return i
     }
 
     /// The key as text (for messages; comparisons use `key(_:is:)`).
@@ -177,28 +183,16 @@ struct JSONScanner {
     mutating func readRawString() throws -> JSONKey {
         try expect(UInt8(ascii: "\""), "a string")
         let start = pos
-        // Eight bytes at a time while none is a quote or a backslash (SWAR: a byte
-        // equal to c makes (w ^ c·0x01…) have a zero byte, which the classic test finds).
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        while pos + 8 <= bytes.count {
-            let w = bytes.loadUnaligned(fromByteOffset: pos, as: UInt64.self)
-            let q = w ^ (ones &* 0x22), b = w ^ (ones &* 0x5C)
-            if ((q &- ones) & ~q | (b &- ones) & ~b) & highs != 0 { break }
-            pos += 8
+        let end = quoteOrBackslash(from: start)
+        guard end < bytes.count else {
+            pos = end
+            throw fail("unterminated string")
         }
-        while pos < bytes.count {
-            let b = bytes[pos]
-            if b == UInt8(ascii: "\"") {
-                pos += 1
-                return JSONKey(start: start, count: pos - 1 - start, decoded: nil)
-            }
-            if b == UInt8(ascii: "\\") {
-                pos = start
-                return JSONKey(start: start, count: 0, decoded: try readEscapedString())
-            }
-            pos += 1
+        if bytes[end] == UInt8(ascii: "\"") {
+            pos = end + 1
+            return JSONKey(start: start, count: end - start, decoded: nil)
         }
-        throw fail("unterminated string")
+        return JSONKey(start: start, count: 0, decoded: try readEscapedString())
     }
 
     mutating func readString() throws -> String {
@@ -356,6 +350,7 @@ struct JSONScanner {
             text = try readString()
         } else {
             let range = try numberToken()
+            if let d = Self.simpleDecimal(bytes, range) { return d }
             text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
         }
         switch text {
@@ -366,6 +361,40 @@ struct JSONScanner {
             guard let d = Double(text) else { throw fail("not a number: \(text.prefix(40))") }
             return d
         }
+    }
+
+    private static let exactPowersOfTen: [Double] = (0...22).map { (0..<$0).reduce(1.0) { r, _ in r * 10 } }
+
+    /// `-?digits(.digits)?` with at most 15 significant digits, the common case, without
+    /// building a String: the digits and 10^k (k ≤ 22) are exact doubles and one IEEE
+    /// division rounds correctly, so this equals what a full parser gives. Anything
+    /// else (exponents, long mantissas, odd forms) is nil and takes the full parser.
+    static func simpleDecimal(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Double? {
+        var i = range.lowerBound
+        let end = range.upperBound
+        let negative = i < end && b[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0, fraction = 0
+        var sawPoint = false, sawDigitBeforePoint = false
+        while i < end {
+            let c = b[i]
+            if c == UInt8(ascii: ".") {
+                guard !sawPoint, sawDigitBeforePoint else { return nil }
+                sawPoint = true
+            } else {
+                let d = c &- UInt8(ascii: "0")
+                guard d < 10 else { return nil }
+                if !sawPoint { sawDigitBeforePoint = true }
+                if mantissa != 0 || d != 0 { digits += 1 }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                if sawPoint { fraction += 1 }
+            }
+            i += 1
+        }
+        guard sawDigitBeforePoint, !(sawPoint && fraction == 0), digits <= 15, fraction <= 22 else { return nil }
+        let magnitude = Double(mantissa) / exactPowersOfTen[fraction]
+        return negative ? -magnitude : magnitude
     }
 
     mutating func readBool() throws -> Bool {

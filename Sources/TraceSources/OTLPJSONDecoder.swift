@@ -13,11 +13,13 @@ public struct DecodedRecord: Sendable {
 /// strings or numbers, enums as integers, unknown fields ignored.
 public final class OTLPJSONDecoder {
     private let interner = StringInterner()
-    /// Attribute keys in the packed lists' encoded form, one lookup per distinct key.
-    private let keys = Interner<AttributeList.EncodedKey>(capacity: 1 << 16) { AttributeList.EncodedKey($0) }
-    // A decoder is used by one thread at a time; its per-span scratch state skips the
+    /// Attribute keys' numbers in `AttributeKeys` plus one (0: none, the text is
+    /// written inline), one shared-table lookup per distinct key.
+    private let keys = Interner<UInt32>(capacity: 1 << 16) { AttributeKeys.id($0).map { $0 + 1 } ?? 0 }
+    /// Where a list's entries are written as they are read (reused for every list).
+    private let scratch = AttributeListBuilder()
+    // A decoder is used by one thread at a time; its per-record state skips the
     // run-time exclusivity checks.
-    @exclusivity(unchecked) private var scratch = AttributeList()
     /// Holds the record's attribute lists as they are read (one growing buffer, not an
     /// allocation per list) until they are packed per trace at the record's end.
     @exclusivity(unchecked) private var recordArena = AttributeArena()
@@ -385,16 +387,13 @@ public final class OTLPJSONDecoder {
     /// A span's, event's or link's attributes, packed as they are read: a plain string
     /// value goes from the input bytes into the list without becoming a String.
     private func readAttributeList(_ s: inout JSONScanner) throws -> AttributeList {
-        // Built in a reused buffer, then copied once at its final size.
-        var list = scratch
-        scratch = AttributeList()
-        list.removeAll(keepingCapacity: true)
-        defer { scratch = list }
+        let list = scratch
+        list.reset()
         try s.beginArray()
         var f = true
         while try s.nextElement(first: &f) {
-            if compactAttribute(&s, into: &list) { continue }
-            var key: AttributeList.EncodedKey?
+            if compactAttribute(&s, into: list) { continue }
+            var key: (id: UInt32, text: JSONKey)?
             var value = AttributeValue.empty
             var plainString: JSONKey?
             try s.beginObject()
@@ -403,7 +402,7 @@ public final class OTLPJSONDecoder {
                 if s.skipNull() { continue }
                 if s.key(k, is: "key") {
                     let raw = try s.readRawString()
-                    key = raw.decoded.map { keys.intern($0) } ?? keys.intern(rawBytes(s, raw))
+                    key = (raw.decoded.map { keys.intern($0) } ?? keys.intern(rawBytes(s, raw)), raw)
                 } else if s.key(k, is: "value") {
                     plainString = nil
                     value = try readAnyValue(&s, depth: 1, plainString: &plainString)
@@ -411,14 +410,28 @@ public final class OTLPJSONDecoder {
                     try s.skipValue()
                 }
             }
-            let encodedKey = key ?? keys.intern("")
-            if let plainString {
-                list.append(encodedKey, stringUTF8: rawBytes(s, plainString))
+            if let key {
+                writeKey(s, key.id, key.text, into: list)
             } else {
-                list.append(encodedKey, value)
+                list.key(keys.intern(""), text: UnsafeRawBufferPointer(start: nil, count: 0))
+            }
+            if let plainString {
+                list.string(rawBytes(s, plainString))
+            } else {
+                list.value(value)
             }
         }
         return recordArena.adopt(list)
+    }
+
+    /// A key the shared table has no number for is written as its text.
+    private func writeKey(_ s: JSONScanner, _ id: UInt32, _ raw: JSONKey, into list: AttributeListBuilder) {
+        if id != 0 || raw.decoded == nil {
+            list.key(id, text: rawBytes(s, raw))
+        } else {
+            var text = raw.decoded!
+            text.withUTF8 { list.key(0, text: UnsafeRawBufferPointer($0)) }
+        }
     }
 
     /// The form SDK exporters write, `{"key":"k","value":{"stringValue":"v"}}` with no
@@ -426,7 +439,7 @@ public final class OTLPJSONDecoder {
     /// walking two objects key by key. Anything else — spaces, other field orders,
     /// escapes in the key, nested values, nulls — leaves the input untouched and
     /// returns false for the general path, which reads every form the same way.
-    private func compactAttribute(_ s: inout JSONScanner, into list: inout AttributeList) -> Bool {
+    private func compactAttribute(_ s: inout JSONScanner, into list: AttributeListBuilder) -> Bool {
         let start = s.pos
         guard s.skipLiteral("{\"key\":\""), let keyEnd = s.plainStringEnd(from: s.pos) else {
             s.pos = start
@@ -441,15 +454,18 @@ public final class OTLPJSONDecoder {
         }
         let type = JSONKey(start: s.pos, count: typeEnd - s.pos, decoded: nil)
         s.pos = typeEnd + 2
+        // The value is read whole and the closing braces checked before anything is
+        // written, so a form that turns out not to be this one leaves no trace.
         do {
-            let key = keys.intern(keyBytes)
             if s.key(type, is: "stringValue") {
                 let raw = try s.readRawString()
                 guard s.skipLiteral("}}") else { throw CompactFormEnded() }
+                list.key(keys.intern(keyBytes), text: keyBytes)
                 if let decoded = raw.decoded {
-                    list.append(key, .string(decoded))
+                    var text = decoded
+                    text.withUTF8 { list.string(UnsafeRawBufferPointer($0)) }
                 } else {
-                    list.append(key, stringUTF8: rawBytes(s, raw))
+                    list.string(rawBytes(s, raw))
                 }
                 return true
             }
@@ -464,7 +480,13 @@ public final class OTLPJSONDecoder {
                 throw CompactFormEnded()
             }
             guard s.skipLiteral("}}") else { throw CompactFormEnded() }
-            list.append(key, value)
+            list.key(keys.intern(keyBytes), text: keyBytes)
+            switch value {
+            case .int(let i): list.int(i)
+            case .bool(let b): list.bool(b)
+            case .double(let d): list.double(d)
+            default: list.value(value)
+            }
             return true
         } catch {
             s.pos = start

@@ -57,7 +57,7 @@ public struct RecordFramer: Sendable {
             } else if partial.isEmpty {
                 finishLine(UnsafeRawBufferPointer(rebasing: chunk[lineStart..<newline]), into: &out)
             } else {
-                partial.append(contentsOf: chunk[lineStart..<newline])
+                partial.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[lineStart..<newline]).assumingMemoryBound(to: UInt8.self))
                 let line = partial
                 partial.removeAll(keepingCapacity: true)
                 line.withUnsafeBytes { finishLine($0, into: &out) }
@@ -70,7 +70,7 @@ public struct RecordFramer: Sendable {
                 if !discardingLongLine { discardingLongLine = true }
                 partial.removeAll()
             } else {
-                partial.append(contentsOf: chunk[lineStart...])
+                partial.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[lineStart...]).assumingMemoryBound(to: UInt8.self))
             }
         }
         return out
@@ -126,7 +126,7 @@ public struct RecordFramer: Sendable {
                 out.append(.unterminated(line: documentLine))
                 resetDocument()
             } else {
-                document.append(contentsOf: line)
+                document.append(contentsOf: line.assumingMemoryBound(to: UInt8.self))
                 document.append(0x0A)
                 track(line)
                 if depth <= 0 {
@@ -156,14 +156,14 @@ public struct RecordFramer: Sendable {
             resetDocument()
             track(trimmed)
             if depth > 0 {
-                document.append(contentsOf: trimmed)
+                document.append(contentsOf: trimmed.assumingMemoryBound(to: UInt8.self))
                 document.append(0x0A)
                 documentLine = number
                 return
             }
             resetDocument()
         }
-        out.append(.record(FramedRecord(line: number, bytes: Array(trimmed))))
+        out.append(.record(FramedRecord(line: number, bytes: Self.copy(trimmed))))
     }
 
     private mutating func track(_ bytes: UnsafeRawBufferPointer) {
@@ -188,6 +188,16 @@ public struct RecordFramer: Sendable {
         guard start < chunk.count, let base = chunk.baseAddress,
               let hit = memchr(base + start, 0x0A, chunk.count - start) else { return nil }
         return base.distance(to: UnsafeRawPointer(hit))
+    }
+
+    /// One memcpy: Array's initializer from a raw buffer copies byte by byte.
+    private static func copy(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: bytes.count) { out, count in
+            if let src = bytes.baseAddress, let dst = out.baseAddress, !bytes.isEmpty {
+                UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: bytes.count)
+            }
+            count = bytes.count
+        }
     }
 
     private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }

@@ -22,9 +22,13 @@ final class Interner<Value> {
     }
 
     // Touched a dozen times per span by the one thread that owns the decoder: the
-    // run-time exclusivity checks on these cost more than the lookups themselves.
-    @exclusivity(unchecked) private var slots = [Slot](repeating: Slot(), count: 256)
-    @exclusivity(unchecked) private var pool: [UInt8] = []
+    // table and pool are plain allocations reached through pointers (no array
+    // accessors, no run-time exclusivity checks, no closures on the lookup path).
+    @exclusivity(unchecked) private var slots: UnsafeMutablePointer<Slot>
+    @exclusivity(unchecked) private var slotCount = 256
+    @exclusivity(unchecked) private var pool: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var poolCount = 0
+    @exclusivity(unchecked) private var poolCapacity = 4096
     @exclusivity(unchecked) private var values: [Value] = []
     private let seed = UInt64.random(in: .min ... .max)
     private static var maxProbe: Int { 32 }
@@ -40,32 +44,39 @@ final class Interner<Value> {
     init(capacity: Int = 1 << 18, make: @escaping (String) -> Value) {
         self.capacity = capacity
         self.make = make
+        slots = .allocate(capacity: slotCount)
+        slots.initialize(repeating: Slot(), count: slotCount)
+        pool = .allocate(capacity: poolCapacity)
+    }
+
+    deinit {
+        slots.deallocate()
+        pool.deallocate()
     }
 
     func intern(_ bytes: UnsafeRawBufferPointer) -> Value {
         let h = Self.hash(bytes, seed: seed)
-        let found: Int? = slots.withUnsafeBufferPointer { table in
-            pool.withUnsafeBytes { stored in
-                let mask = table.count - 1
-                var i = Int(truncatingIfNeeded: h) & mask
-                for _ in 0..<Self.maxProbe {
-                    let slot = table[i]
-                    if slot.hash == 0 { return nil }
-                    if slot.hash == h, Int(slot.length) == bytes.count,
-                       bytes.isEmpty || memcmp(stored.baseAddress! + Int(slot.start), bytes.baseAddress!, bytes.count) == 0 {
-                        return Int(slot.value)
-                    }
-                    i = (i + 1) & mask
-                }
-                return nil
+        let mask = slotCount - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        for _ in 0..<Self.maxProbe {
+            let slot = slots[i]
+            if slot.hash == 0 { break }
+            if slot.hash == h, Int(slot.length) == bytes.count,
+               bytes.isEmpty || memcmp(pool + Int(slot.start), bytes.baseAddress!, bytes.count) == 0 {
+                return values[Int(slot.value)]
             }
+            i = (i + 1) & mask
         }
-        if let found { return values[found] }
+        return internNew(h, bytes)
+    }
+
+    @inline(never)
+    private func internNew(_ h: UInt64, _ bytes: UnsafeRawBufferPointer) -> Value {
         let s = String(decoding: bytes, as: UTF8.self)
         let v = make(s)
         // Invalid UTF-8 is repaired by decoding, so the repaired text no longer
         // matches the bytes: don't cache it under them.
-        if s.utf8.count == bytes.count && values.count < capacity && pool.count + bytes.count < Int(Int32.max) {
+        if s.utf8.count == bytes.count && values.count < capacity && poolCount + bytes.count < Int(Int32.max) {
             insert(h, bytes, v)
         }
         return v
@@ -77,20 +88,32 @@ final class Interner<Value> {
     }
 
     private func insert(_ h: UInt64, _ bytes: UnsafeRawBufferPointer, _ v: Value) {
-        if (values.count + 1) * 2 > slots.count { grow() }
-        let slot = Slot(hash: h, start: Int32(pool.count), length: Int32(bytes.count), value: Int32(values.count))
-        guard place(slot) else { return }
-        pool.append(contentsOf: bytes)
+        if (values.count + 1) * 2 > slotCount { grow() }
+        let slot = Slot(hash: h, start: Int32(poolCount), length: Int32(bytes.count), value: Int32(values.count))
+        guard place(slot, in: slots, count: slotCount) else { return }
+        if poolCount + bytes.count > poolCapacity {
+            var size = poolCapacity * 2
+            while size < poolCount + bytes.count { size *= 2 }
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+            grown.update(from: pool, count: poolCount)
+            pool.deallocate()
+            pool = grown
+            poolCapacity = size
+        }
+        if let src = bytes.baseAddress, !bytes.isEmpty {
+            UnsafeMutableRawPointer(pool + poolCount).copyMemory(from: src, byteCount: bytes.count)
+        }
+        poolCount += bytes.count
         values.append(v)
     }
 
     /// False when the probe limit was hit: the string stays unshared.
-    private func place(_ slot: Slot) -> Bool {
-        let mask = slots.count - 1
+    private func place(_ slot: Slot, in table: UnsafeMutablePointer<Slot>, count: Int) -> Bool {
+        let mask = count - 1
         var i = Int(truncatingIfNeeded: slot.hash) & mask
         for _ in 0..<Self.maxProbe {
-            if slots[i].hash == 0 {
-                slots[i] = slot
+            if table[i].hash == 0 {
+                table[i] = slot
                 return true
             }
             i = (i + 1) & mask
@@ -99,34 +122,39 @@ final class Interner<Value> {
     }
 
     private func grow() {
-        let old = slots
-        slots = [Slot](repeating: Slot(), count: old.count * 2)
-        for slot in old where slot.hash != 0 { _ = place(slot) }
+        let oldSlots = slots, oldCount = slotCount
+        slotCount = oldCount * 2
+        slots = .allocate(capacity: slotCount)
+        slots.initialize(repeating: Slot(), count: slotCount)
+        for j in 0..<oldCount where oldSlots[j].hash != 0 { _ = place(oldSlots[j], in: slots, count: slotCount) }
+        oldSlots.deallocate()
     }
 
-    /// A multiply-mix hash over 8-byte words, keyed by a per-table random seed.
+    /// A multiply-mix hash over 8-byte words, keyed by a per-table random seed. The
+    /// last word overlaps the one before it (and short strings are read as two 4-byte
+    /// or three 1-byte loads), so no byte-by-byte tail loop runs.
+    @inline(__always)
     static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
         let k: UInt64 = 0x9E37_79B9_7F4A_7C15
-        var h = seed ^ (UInt64(bytes.count) &* k)
-        var i = 0
         let n = bytes.count
-        while i + 8 <= n {
-            let w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            h = (h ^ w) &* k
-            h ^= h >> 29
-            i += 8
-        }
-        if i < n {
-            var w: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                w |= UInt64(bytes[i]) << shift
-                shift += 8
-                i += 1
+        var h = seed ^ (UInt64(n) &* k)
+        var last: UInt64 = 0
+        if n >= 8 {
+            var i = 0
+            while i + 8 < n {
+                h = (h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k
+                h ^= h >> 29
+                i += 8
             }
-            h = (h ^ w) &* k
-            h ^= h >> 29
+            last = bytes.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        } else if n >= 4 {
+            last = UInt64(bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self)) << 32
+                | UInt64(bytes.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+        } else if n > 0 {
+            last = UInt64(bytes[0]) << 16 | UInt64(bytes[n >> 1]) << 8 | UInt64(bytes[n - 1])
         }
+        h = (h ^ last) &* k
+        h ^= h >> 29
         h = (h ^ (h >> 32)) &* 0xD6E8_FEB8_6659_FD93
         h ^= h >> 32
         return h | (1 << 63)

@@ -34,9 +34,18 @@ struct BenchCommand: ParsableCommand {
     @Option(help: .hidden)
     var hold: String?
 
+    /// Runs the ingest stages once on this file and prints instruction-stable output
+    /// only: for profiling under callgrind, where the corpus and references would drown it.
+    @Option(help: .hidden)
+    var stagesOn: String?
+
     mutating func run() throws {
         if let hold {
             try MemoryBench.holdAndReport(path: hold)
+            return
+        }
+        if let stagesOn {
+            StageBench.profile(path: stagesOn)
             return
         }
         let sections = Set(only.split(separator: ",").map { String($0).trimmed })
@@ -47,6 +56,7 @@ struct BenchCommand: ParsableCommand {
         var report = Report()
         let started = Clock.now()
         if sections.contains("ingest") { try IngestBench(plan: plan, corpus: corpus, workers: workers).run(&report) }
+        if sections.contains("stages") { try StageBench(plan: plan, corpus: corpus).run(&report) }
         if sections.contains("memory") { try MemoryBench(plan: plan, corpus: corpus).run(&report) }
         if sections.contains("open") { try OpenBench(plan: plan, corpus: corpus).run(&report) }
         if sections.contains("frame") { try FrameBench(plan: plan, corpus: corpus).run(&report) }

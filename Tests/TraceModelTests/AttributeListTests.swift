@@ -35,6 +35,48 @@ import Testing
         }
     }
 
+    /// The decoder's builder writes the very bytes appending to a list writes, for every
+    /// kind of value, through its scalar shortcuts and its general path, with keys that
+    /// have a number and keys written as text; one builder is reused across lists and
+    /// grows past its first capacity.
+    @Test func builderWritesWhatAppendingWrites() {
+        var state: UInt64 = 0xB17D
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let builder = AttributeListBuilder(capacity: 64)
+        var arena = AttributeArena(chunkSize: 256)
+        for round in 0..<400 {
+            builder.reset()
+            var expected = AttributeList()
+            for _ in 0..<next(24) {
+                let key = ["http.route", "", "k\(next(50))", "ключ.\(round % 3)"][next(4)]
+                let value: AttributeValue = [
+                    .string(String(repeating: "v", count: next(300))), .int(Int64(next(1 << 20)) - (1 << 19)),
+                    .int([Int64.max, .min][next(2)]), .bool(next(2) == 0), .double([0.1, -0.0, .infinity, 1e-300][next(4)]),
+                    .array([.string("a"), .int(2)]), .keyValueList([Attribute("n", .bool(true))]), .empty, .bytes([1, 2, 3]),
+                ][next(9)]
+                expected.append(Attribute(key, value))
+                var keyText = key
+                // Keys by number, as the decoder writes them when the shared table has one;
+                // every third as text, as when the table is full.
+                let idPlusOne = next(3) == 0 ? 0 : AttributeKeys.id(key)! + 1
+                keyText.withUTF8 { builder.key(idPlusOne, text: UnsafeRawBufferPointer($0)) }
+                switch (value, next(2)) {
+                case (.string(var s), 0): s.withUTF8 { builder.string(UnsafeRawBufferPointer($0)) }
+                case (.int(let i), 0): builder.int(i)
+                case (.bool(let b), 0): builder.bool(b)
+                case (.double(let d), 0): builder.double(d)
+                default: builder.value(value)
+                }
+            }
+            let built = arena.adopt(builder)
+            #expect(Array(built) == Array(expected), "round \(round)")
+            #expect(built.count == expected.count && built.isEmpty == builder.isEmpty)
+        }
+    }
+
     @Test func appendingKeepsOrderAndDuplicates() {
         var list: AttributeList = [Attribute("a", .int(1))]
         list.append(Attribute("b", .string("two")))

@@ -29,6 +29,43 @@ import TraceModel
         }
     }
 
+    /// Doubles read without the full parser (plain decimals of up to 15 digits) equal
+    /// what the full parser reads, and everything else still reads as the full parser
+    /// reads it: random decimals, long mantissas, exponents, signs, odd forms.
+    @Test func doublesReadAsTheFullParserReadsThem() throws {
+        var state: UInt64 = 0xD0B1E
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        func digits(_ n: Int) -> String { String((0..<n).map { _ in Character(String(next(10))) }) }
+        var texts = ["0", "-0", "0.0", "-0.0", "1", "0.1", "0.3", "123456789012345", "1234567890123456", "0.000000000000000000001",
+                     "0.0000000000000000000001", "9007199254740993", "1e3", "1E-2", "2.5e+10", "-1.5", "00.5", "1.", ".5", "1.2.3",
+                     "-", "--1", "1-2", "0.683", "4.35", "17.7"]
+        for _ in 0..<3000 {
+            var t = (next(4) == 0 ? "-" : "") + digits(1 + next(18))
+            if next(3) > 0 { t += "." + digits(1 + next(24)) }
+            if next(8) == 0 { t += ["e", "E"][next(2)] + ["", "+", "-"][next(3)] + digits(1 + next(3)) }
+            texts.append(t)
+        }
+        var fast = 0
+        for text in texts {
+            let bytes = Array(text.utf8)
+            try bytes.withUnsafeBytes { raw in
+                if let d = JSONScanner.simpleDecimal(raw, 0..<raw.count) {
+                    fast += 1
+                    let full = try #require(Double(text), "\(text) read as \(d) but is no number")
+                    #expect(d.bitPattern == full.bitPattern, "\(text): \(d) ≠ \(full)")
+                }
+                var s = JSONScanner(raw)
+                if let full = Double(text) {
+                    #expect(try s.readDouble().bitPattern == full.bitPattern, "\(text)")
+                }
+            }
+        }
+        #expect(fast > 800, "the shortcut took \(fast) of \(texts.count)")
+    }
+
     @Test func unterminatedStringsFailAtEveryLength() {
         for length in 0..<30 {
             let text = "\"" + String(repeating: "x", count: length)
