@@ -322,24 +322,46 @@ struct JSONScanner {
     mutating func readUInt64AsInt64() throws -> Int64 {
         let start = pos
         if peek() == UInt8(ascii: "\""), pos + 1 < bytes.count {
-            // Fast path for the common "1795559836427600220" form.
-            var i = pos + 1
-            var v: Int64 = 0
-            var ok = true
-            while i < bytes.count, bytes[i] != UInt8(ascii: "\"") {
-                let d = bytes[i] &- UInt8(ascii: "0")
-                guard d < 10, v < 922_337_203_685_477_580 || (v == 922_337_203_685_477_580 && d <= 7) else { ok = false; break }
-                v = v * 10 + Int64(d)
-                i += 1
-            }
-            if ok, i < bytes.count, i > pos + 1 {
-                pos = i + 1
-                return v
+            // Fast path for the common "1795559836427600220" form: up to 19 digits,
+            // eight at a time.
+            let first = pos + 1
+            let end = quoteOrBackslash(from: first)
+            if end < bytes.count, bytes[end] == UInt8(ascii: "\""), end > first, end - first <= 19,
+               let v = Self.decimalDigits(bytes, first, end - first), v <= UInt64(Int64.max) {
+                pos = end + 1
+                return Int64(v)
             }
         }
         pos = start
         let v = try readInt64()
         if v < 0 { pos = start; throw fail("negative time") }
+        return v
+    }
+
+    /// The value of `count` (≤ 19) decimal digits at `start`, eight at a time (SWAR:
+    /// pairs, then quads, then octets of digits combine with one multiply each).
+    static func decimalDigits(_ b: UnsafeRawBufferPointer, _ start: Int, _ count: Int) -> UInt64? {
+        var v: UInt64 = 0
+        var i = start
+        let end = start + count
+        while end - i >= 8 {
+            let w = UInt64(littleEndian: b.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            // Every byte 0x30...0x39: high nibble 3, and adding 6 keeps it 3.
+            guard w & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030,
+                  (w &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030 else { return nil }
+            var d = w & 0x0F0F_0F0F_0F0F_0F0F
+            d = (d &* 10 &+ (d >> 8)) & 0x00FF_00FF_00FF_00FF
+            d = (d &* 100 &+ (d >> 16)) & 0x0000_FFFF_0000_FFFF
+            d = (d &* 10000 &+ (d >> 32)) & 0xFFFF_FFFF
+            v = v &* 100_000_000 &+ d
+            i += 8
+        }
+        while i < end {
+            let d = b[i] &- UInt8(ascii: "0")
+            guard d < 10 else { return nil }
+            v = v &* 10 &+ UInt64(d)
+            i += 1
+        }
         return v
     }
 

@@ -252,20 +252,30 @@ public final class OTLPJSONDecoder {
 
     /// Exactly 16 hex digits at `start`, as an integer.
     @inline(__always)
-    private static func hex16(_ b: UnsafeRawBufferPointer, _ start: Int) -> UInt64? {
-        var v: UInt64 = 0
-        for i in start..<start + 16 {
-            let c = b[i]
-            let n: UInt8
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): n = c &- UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): n = c &- UInt8(ascii: "a") &+ 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): n = c &- UInt8(ascii: "A") &+ 10
-            default: return nil
-            }
-            v = v << 4 | UInt64(n)
-        }
-        return v
+    static func hex16(_ b: UnsafeRawBufferPointer, _ start: Int) -> UInt64? {
+        guard let high = hex8(b, start), let low = hex8(b, start + 8) else { return nil }
+        return UInt64(high) << 32 | UInt64(low)
+    }
+
+    /// Eight hex digits (either case) at `start`, eight bytes at once (SWAR): per-byte
+    /// range tests for 0-9 and a-f (after folding case) must cover every byte; the
+    /// nibbles then pair up into bytes, shorts and the word with shifts and masks.
+    @inline(__always)
+    static func hex8(_ b: UnsafeRawBufferPointer, _ start: Int) -> UInt32? {
+        let w = UInt64(littleEndian: b.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+        let highs: UInt64 = 0x8080_8080_8080_8080, ones: UInt64 = 0x0101_0101_0101_0101
+        guard w & highs == 0 else { return nil }
+        // For bytes below 0x80, x + (0x80 - lo) has its top bit set iff x >= lo, and
+        // x + (0x7F - hi) iff x > hi; no sum carries into the next byte.
+        let isDigit = (w &+ ones &* 0x50) & ~(w &+ ones &* 0x46) & highs
+        let folded = w | (ones &* 0x20)
+        let isLetter = (folded &+ ones &* 0x1F) & ~(folded &+ ones &* 0x19) & highs
+        guard isDigit | isLetter == highs else { return nil }
+        var v = (w & (ones &* 0x0F)) &+ (isLetter >> 7) &* 9
+        v = ((v << 4) | (v >> 8)) & 0x00FF_00FF_00FF_00FF
+        v = ((v << 8) | (v >> 16)) & 0x0000_FFFF_0000_FFFF
+        v = ((v << 16) | (v >> 32)) & 0xFFFF_FFFF
+        return UInt32(truncatingIfNeeded: v)
     }
 
     private func internedString(_ s: inout JSONScanner) throws -> String {

@@ -66,6 +66,42 @@ import TraceModel
         #expect(fast > 800, "the shortcut took \(fast) of \(texts.count)")
     }
 
+    /// The word-at-a-time id and digit readers agree with byte-by-byte ones on random
+    /// text drawn mostly from the bytes around each accepted range's edges.
+    @Test func wordAtATimeHexAndDigitsMatchByteByByte() {
+        var state: UInt64 = 0x5EED
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let edges: [UInt8] = Array("0123456789abcdefABCDEF/:@G`g \"".utf8) + [0x00, 0x7F, 0x80, 0xB0, 0xE6, 0xFF]
+        func naiveHex(_ b: [UInt8]) -> UInt64? {
+            var v: UInt64 = 0
+            for c in b {
+                guard let n = Int(String(UnicodeScalar(c)), radix: 16), c < 0x80 else { return nil }
+                v = v << 4 | UInt64(n)
+            }
+            return v
+        }
+        var validHex = 0, validDigits = 0
+        for round in 0..<20000 {
+            var bytes = (0..<16).map { _ in edges[next(16)] }   // mostly hex
+            if round % 3 == 0 { bytes[next(16)] = edges[next(edges.count)] }
+            let fast = bytes.withUnsafeBytes { OTLPJSONDecoder.hex16($0, 0) }
+            #expect(fast == naiveHex(bytes), "\(bytes)")
+            if fast != nil { validHex += 1 }
+
+            let count = next(20)
+            var digits = (0..<count).map { _ in UInt8(ascii: "0") + UInt8(next(10)) }
+            if round % 4 == 0, count > 0 { digits[next(count)] = edges[next(edges.count)] }
+            let naive: UInt64? = digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+                ? digits.reduce(0) { $0 &* 10 &+ UInt64($1 - 0x30) } : nil
+            #expect(digits.withUnsafeBytes { JSONScanner.decimalDigits($0, 0, count) } == naive, "\(digits)")
+            if naive != nil { validDigits += 1 }
+        }
+        #expect(validHex > 5000 && validDigits > 10000)
+    }
+
     @Test func unterminatedStringsFailAtEveryLength() {
         for length in 0..<30 {
             let text = "\"" + String(repeating: "x", count: length)
