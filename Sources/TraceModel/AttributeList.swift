@@ -311,6 +311,47 @@ public final class AttributeListBuilder {
         count += 8
     }
 
+    /// An empty value (an AnyValue object with no value field).
+    public func empty() {
+        reserve(1)
+        put(Pack.Tag.empty.rawValue)
+    }
+
+    /// Starts an array whose length is not known yet: its elements follow as value
+    /// calls, then `endArray(mark, count:)` with the mark this returns.
+    public func beginArray() -> Int {
+        reserve(2)
+        put(Pack.Tag.array.rawValue)
+        put(0)
+        return count - 1
+    }
+
+    /// Writes the element count into the place `beginArray` kept (one byte; the rare
+    /// longer count moves the elements along).
+    public func endArray(_ mark: Int, count n: Int) {
+        var length = 1
+        while UInt64(n) >> (7 * length) != 0 { length += 1 }
+        if length > 1 {
+            reserve(length - 1)
+            (base + mark + length).update(from: base + mark + 1, count: count - mark - 1)
+            count += length - 1
+        }
+        var v = UInt64(n)
+        for i in 0..<length {
+            base[mark + i] = UInt8(truncatingIfNeeded: v) | (i < length - 1 ? 0x80 : 0)
+            v >>= 7
+        }
+    }
+
+    /// Drops what was written after `mark` (a value that a later field replaces).
+    public func truncate(to mark: Int) { count = min(count, max(0, mark)) }
+
+    /// Appends what another builder holds (a value written on its own).
+    public func append(contentsOf other: AttributeListBuilder) {
+        reserve(other.count)
+        putBytes(UnsafeRawBufferPointer(start: other.base, count: other.count))
+    }
+
     /// Any value, nested ones included.
     public func value(_ v: AttributeValue) {
         var size = SizeCount()

@@ -38,6 +38,8 @@ struct JSONScanner {
 
     @inline(__always)
     mutating func skipWhitespace() {
+        // Exporters write no spaces: the common case is one test.
+        if pos < bytes.count, bytes[pos] > 0x20 { return }
         while pos < bytes.count {
             switch bytes[pos] {
             case 0x20, 0x0A, 0x0D, 0x09: pos += 1
@@ -133,14 +135,38 @@ struct JSONScanner {
             return decoded.utf8.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
         }
         guard key.count == literal.utf8CodeUnitCount else { return false }
-        return memcmp(bytes.baseAddress! + key.start, literal.utf8Start, key.count) == 0
+        return Self.sameBytes(bytes.baseAddress! + key.start, literal.utf8Start, key.count)
+    }
+
+    /// memcmp for the short literals keys and fixed parts are: one or two word loads
+    /// (overlapping for odd lengths) instead of a library call.
+    @inline(__always)
+    static func sameBytes(_ a: UnsafeRawPointer, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let b = UnsafeRawPointer(b)
+        switch n {
+        case 8...16:
+            return a.loadUnaligned(as: UInt64.self) == b.loadUnaligned(as: UInt64.self)
+                && a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        case 4..<8:
+            return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+                && a.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == b.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+        case 2..<4:
+            return a.loadUnaligned(as: UInt16.self) == b.loadUnaligned(as: UInt16.self)
+                && a.load(fromByteOffset: n - 1, as: UInt8.self) == b.load(fromByteOffset: n - 1, as: UInt8.self)
+        case 1:
+            return a.load(as: UInt8.self) == b.load(as: UInt8.self)
+        case 0:
+            return true
+        default:
+            return memcmp(a, b, n) == 0
+        }
     }
 
     /// Consumes `literal` when the input continues with exactly it (no spaces allowed).
     @inline(__always)
     mutating func skipLiteral(_ literal: StaticString) -> Bool {
         let n = literal.utf8CodeUnitCount
-        guard pos + n <= bytes.count, memcmp(bytes.baseAddress! + pos, literal.utf8Start, n) == 0 else { return false }
+        guard pos + n <= bytes.count, Self.sameBytes(bytes.baseAddress! + pos, literal.utf8Start, n) else { return false }
         pos += n
         return true
     }
@@ -305,6 +331,13 @@ struct JSONScanner {
         let start = pos
         let range: Range<Int>
         if peek() == UInt8(ascii: "\"") {
+            // Protobuf JSON's usual form, "200": up to 18 digits cannot overflow.
+            let first = pos + 1, end = quoteOrBackslash(from: first)
+            if end < bytes.count, bytes[end] == UInt8(ascii: "\""), end > first, end - first <= 18,
+               let v = Self.decimalDigits(bytes, first, end - first) {
+                pos = end + 1
+                return Int64(v)
+            }
             let raw = try readRawString()
             range = raw.start..<raw.start + raw.count
         } else {

@@ -18,6 +18,8 @@ public final class OTLPJSONDecoder {
     private let keys = Interner<UInt32>(capacity: 1 << 16) { AttributeKeys.id($0).map { $0 + 1 } ?? 0 }
     /// Where a list's entries are written as they are read (reused for every list).
     private let scratch = AttributeListBuilder()
+    /// One value of the general path, written before its key is known.
+    private let valueScratch = AttributeListBuilder()
     // A decoder is used by one thread at a time; its per-record state skips the
     // run-time exclusivity checks.
     /// Holds the record's attribute lists as they are read (one growing buffer, not an
@@ -403,9 +405,11 @@ public final class OTLPJSONDecoder {
         var f = true
         while try s.nextElement(first: &f) {
             if compactAttribute(&s, into: list) { continue }
+            // The general path: fields in any order, spaces, nested values. The value is
+            // written on its own first (the key may follow it), the last one given wins.
             var key: (id: UInt32, text: JSONKey)?
-            var value = AttributeValue.empty
-            var plainString: JSONKey?
+            let value = valueScratch
+            value.reset()
             try s.beginObject()
             var first = true
             while let k = try s.nextKey(first: &first) {
@@ -414,8 +418,8 @@ public final class OTLPJSONDecoder {
                     let raw = try s.readRawString()
                     key = (raw.decoded.map { keys.intern($0) } ?? keys.intern(rawBytes(s, raw)), raw)
                 } else if s.key(k, is: "value") {
-                    plainString = nil
-                    value = try readAnyValue(&s, depth: 1, plainString: &plainString)
+                    value.reset()
+                    try writeAnyValue(&s, depth: 1, into: value)
                 } else {
                     try s.skipValue()
                 }
@@ -425,11 +429,7 @@ public final class OTLPJSONDecoder {
             } else {
                 list.key(keys.intern(""), text: UnsafeRawBufferPointer(start: nil, count: 0))
             }
-            if let plainString {
-                list.string(rawBytes(s, plainString))
-            } else {
-                list.value(value)
-            }
+            if value.isEmpty { list.empty() } else { list.append(contentsOf: value) }
         }
         return recordArena.adopt(list)
     }
@@ -506,6 +506,76 @@ public final class OTLPJSONDecoder {
 
     private struct CompactFormEnded: Error {}
 
+    /// Writes one AnyValue object as it is read, arrays element by element, as
+    /// `readAnyValue` reads it: the last value field given wins, none is an empty value.
+    private func writeAnyValue(_ s: inout JSONScanner, depth: Int, into list: AttributeListBuilder) throws {
+        guard depth <= maxValueDepth else { throw s.fail("attribute value nested deeper than \(maxValueDepth)") }
+        let mark = list.count
+        var wrote = false
+        try s.beginObject()
+        var first = true
+        while let key = try s.nextKey(first: &first) {
+            if s.skipNull() { continue }
+            if s.key(key, is: "stringValue") {
+                let raw = try s.readRawString()
+                list.truncate(to: mark)
+                if var decoded = raw.decoded {
+                    decoded.withUTF8 { list.string(UnsafeRawBufferPointer($0)) }
+                } else {
+                    list.string(rawBytes(s, raw))
+                }
+            } else if s.key(key, is: "intValue") {
+                let v = try s.readInt64()
+                list.truncate(to: mark)
+                list.int(v)
+            } else if s.key(key, is: "boolValue") {
+                let v = try s.readBool()
+                list.truncate(to: mark)
+                list.bool(v)
+            } else if s.key(key, is: "doubleValue") {
+                let v = try s.readDouble()
+                list.truncate(to: mark)
+                list.double(v)
+            } else if s.key(key, is: "arrayValue") {
+                list.truncate(to: mark)
+                let array = list.beginArray()
+                var n = 0
+                try s.beginObject()
+                var f = true
+                while let k = try s.nextKey(first: &f) {
+                    if !s.skipNull(), s.key(k, is: "values") {
+                        try s.beginArray()
+                        var fe = true
+                        while try s.nextElement(first: &fe) {
+                            try writeAnyValue(&s, depth: depth + 1, into: list)
+                            n += 1
+                        }
+                    } else {
+                        try s.skipValue()
+                    }
+                }
+                list.endArray(array, count: n)
+            } else if s.key(key, is: "bytesValue") {
+                let bytes = try readBytesValue(&s)
+                list.truncate(to: mark)
+                list.value(.bytes(bytes))
+            } else if s.key(key, is: "kvlistValue") {
+                // Rare: read whole (its keys may follow their values), then written.
+                let attributes = try readKeyValueList(&s, depth: depth)
+                list.truncate(to: mark)
+                list.value(.keyValueList(attributes))
+            } else {
+                try s.skipValue()
+                continue
+            }
+            wrote = true
+        }
+        if !wrote {
+            list.truncate(to: mark)
+            list.empty()
+        }
+    }
+
     private func readAnyValue(_ s: inout JSONScanner, depth: Int) throws -> AttributeValue {
         var plain: JSONKey?
         let value = try readAnyValue(&s, depth: depth, plainString: &plain)
@@ -541,24 +611,14 @@ public final class OTLPJSONDecoder {
                 plainString = nil
                 value = .double(try s.readDouble())
             } else if s.key(key, is: "bytesValue") {
-                let text = try s.readString()
-                guard let bytes = Base64.decode(text) else { throw s.fail("bytesValue is not base64") }
+                let bytes = try readBytesValue(&s)
                 plainString = nil
                 value = .bytes(bytes)
             } else if s.key(key, is: "arrayValue") {
                 plainString = nil
                 value = .array(try readValueList(&s, depth: depth))
             } else if s.key(key, is: "kvlistValue") {
-                try s.beginObject()
-                var f = true
-                var attrs: [Attribute] = []
-                while let k = try s.nextKey(first: &f) {
-                    if !s.skipNull(), s.key(k, is: "values") {
-                        attrs = try readAttributes(&s, depth: depth)
-                    } else {
-                        try s.skipValue()
-                    }
-                }
+                let attrs = try readKeyValueList(&s, depth: depth)
                 plainString = nil
                 value = .keyValueList(attrs)
             } else {
@@ -566,6 +626,27 @@ public final class OTLPJSONDecoder {
             }
         }
         return value
+    }
+
+    private func readBytesValue(_ s: inout JSONScanner) throws -> [UInt8] {
+        let text = try s.readString()
+        guard let bytes = Base64.decode(text) else { throw s.fail("bytesValue is not base64") }
+        return bytes
+    }
+
+    /// A `kvlistValue`'s object; the last `values` given wins.
+    private func readKeyValueList(_ s: inout JSONScanner, depth: Int) throws -> [Attribute] {
+        try s.beginObject()
+        var f = true
+        var attrs: [Attribute] = []
+        while let k = try s.nextKey(first: &f) {
+            if !s.skipNull(), s.key(k, is: "values") {
+                attrs = try readAttributes(&s, depth: depth)
+            } else {
+                try s.skipValue()
+            }
+        }
+        return attrs
     }
 
     private func readValueList(_ s: inout JSONScanner, depth: Int) throws -> [AttributeValue] {

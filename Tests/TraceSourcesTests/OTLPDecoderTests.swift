@@ -256,6 +256,33 @@ import TraceModel
     /// Attribute objects as SDKs write them take a fast path that matches their fixed
     /// parts in place. Against the general path (the same records spaced out), over
     /// random lists and every odd form: the same spans, or the same error.
+    /// The general path writes values as it reads them: arrays of any length (their
+    /// count is filled in afterwards, and a count past 127 takes more bytes), arrays
+    /// inside arrays, maps and bytes inside arrays, a value before its key, and the
+    /// last value field of an object winning over earlier ones, nested too.
+    @Test func generalPathStreamsArraysAndKeepsTheLastField() throws {
+        func ints(_ n: Int) -> String { (0..<n).map { #"{"intValue":"\#($0)"}"# }.joined(separator: ",") }
+        let json = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"s","attributes":["#
+            + [
+                #"{"key":"a200", "value":{"arrayValue":{"values":["# + ints(200) + "]}}}",
+                #"{"key":"a20000", "value":{"arrayValue":{"values":["# + ints(20000) + "]}}}",
+                #"{"value": {"arrayValue":{"values":[{"arrayValue":{"values":[{"boolValue":true}]}},{"kvlistValue":{"values":[{"value":{"intValue":"1"},"key":"k"}]}},{"bytesValue":"AQI="},{}]}}, "key":"nested"}"#,
+                #"{"key":"last", "value":{"stringValue":"first","arrayValue":{"values":[{"intValue":"1"}]},"doubleValue":2.5}}"#,
+                #"{"key":"lastArray", "value":{"intValue":"3","arrayValue":{"values":[{"stringValue":"x","boolValue":false}]}}}"#,
+                #"{"key":"twice", "value":{"stringValue":"old"}, "value":{"intValue":"9"}}"#,
+                #"{"key":"after", "value":{"stringValue":"still read"}}"#,
+            ].joined(separator: ",") + "]}]}]}]}"
+        let a = try #require(try OTLPJSONDecoder().decode(json).spans.first).attributes
+        #expect(a[key: "a200"] == .array((0..<200).map { .int(Int64($0)) }))
+        #expect(a[key: "a20000"] == .array((0..<20000).map { .int(Int64($0)) }))
+        #expect(a[key: "nested"] == .array([.array([.bool(true)]), .keyValueList([Attribute("k", .int(1))]), .bytes([1, 2]), .empty]))
+        #expect(a[key: "last"] == .double(2.5))
+        #expect(a[key: "lastArray"] == .array([.bool(false)]))
+        #expect(a[key: "twice"] == .int(9))
+        #expect(a[key: "after"] == .string("still read"))
+        #expect(a.keys == ["a200", "a20000", "nested", "last", "lastArray", "twice", "after"])
+    }
+
     @Test func compactAttributesReadAsTheGeneralPathReadsThem() throws {
         var rng = DemoRandom(seed: 0xFA57)
         let odd = [
