@@ -54,8 +54,7 @@ public enum FileLoader {
                 throw FileSourceError(path: path, reason: String(cString: strerror(errno)))
             }
             if n == 0 { break }
-            let outputs = buffer.withUnsafeBytes { framer.feed(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-            deliver(decoder.decode(outputs))
+            deliver(buffer.withUnsafeBytes { decoder.decode(UnsafeRawBufferPointer(rebasing: $0[0..<n]), framing: &framer) })
         }
         deliver(decoder.decode(framer.finish()))
     }

@@ -131,8 +131,7 @@ private struct TailWorker {
             if n == 0 { break }
             any = true
             offset += Int64(n)
-            let outputs = buffer.withUnsafeBytes { framer.feed(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-            publish(decoder.decode(outputs))
+            publish(buffer.withUnsafeBytes { decoder.decode(UnsafeRawBufferPointer(rebasing: $0[0..<n]), framing: &framer) })
             if isRegular && offset < total { setHealth(.loading(bytesRead: offset, totalBytes: total)) }
         }
         return any

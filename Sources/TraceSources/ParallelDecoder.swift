@@ -227,7 +227,7 @@ private final class WorkerPool: @unchecked Sendable {
             condition.unlock()
 
             var framer = RecordFramer(firstLine: job.firstLine)
-            var result = decoder.decode(job.bytes.withUnsafeBytes { framer.feed($0) })
+            var result = job.bytes.withUnsafeBytes { decoder.decode($0, framing: &framer) }
             let tail = decoder.decode(framer.finish())
             result.spans += tail.spans
             result.issues += tail.issues

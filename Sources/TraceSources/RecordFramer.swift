@@ -37,6 +37,13 @@ public struct RecordFramer: Sendable {
 
     /// `firstLine` numbers the first line fed: a framer that starts mid-file (a chunk
     /// decoded in parallel, or the tail after a parallel load) keeps real line numbers.
+    /// What `feed(_:_:)` hands on: a record's bytes are borrowed, valid only inside
+    /// the call (they are the fed chunk's own bytes when the record lay whole in it).
+    public enum Piece {
+        case record(line: Int, bytes: UnsafeRawBufferPointer)
+        case other(Output)
+    }
+
     public init(maxRecordBytes: Int = 64 << 20, firstLine: Int = 1) {
         self.maxRecordBytes = maxRecordBytes
         self.nextLine = firstLine
@@ -47,20 +54,26 @@ public struct RecordFramer: Sendable {
     /// Feeds bytes; returns the records they completed.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer) -> [Output] {
         var out: [Output] = []
+        feed(chunk) { out.append(Self.owned($0)) }
+        return out
+    }
+
+    /// Feeds bytes and hands each completed record to `body` without copying it.
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer, _ body: (Piece) -> Void) {
         var lineStart = 0
         while let newline = Self.newline(in: chunk, from: lineStart) {
             if discardingLongLine {
                 discardingLongLine = false
-                out.append(.oversized(line: nextLine, bytes: partial.count + newline - lineStart))
+                body(.other(.oversized(line: nextLine, bytes: partial.count + newline - lineStart)))
                 partial.removeAll()
                 nextLine += 1
             } else if partial.isEmpty {
-                finishLine(UnsafeRawBufferPointer(rebasing: chunk[lineStart..<newline]), into: &out)
+                finishLine(UnsafeRawBufferPointer(rebasing: chunk[lineStart..<newline]), body)
             } else {
                 partial.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[lineStart..<newline]).assumingMemoryBound(to: UInt8.self))
                 let line = partial
                 partial.removeAll(keepingCapacity: true)
-                line.withUnsafeBytes { finishLine($0, into: &out) }
+                line.withUnsafeBytes { finishLine($0, body) }
             }
             lineStart = newline + 1
         }
@@ -73,7 +86,14 @@ public struct RecordFramer: Sendable {
                 partial.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[lineStart...]).assumingMemoryBound(to: UInt8.self))
             }
         }
-        return out
+    }
+
+    /// A piece made to outlive the call: the record's bytes copied.
+    private static func owned(_ piece: Piece) -> Output {
+        switch piece {
+        case .record(let line, let bytes): return .record(FramedRecord(line: line, bytes: copy(bytes)))
+        case .other(let output): return output
+        }
     }
 
     public mutating func feed(_ bytes: [UInt8]) -> [Output] {
@@ -91,7 +111,7 @@ public struct RecordFramer: Sendable {
         } else if !partial.isEmpty {
             let line = partial
             partial.removeAll()
-            line.withUnsafeBytes { finishLine($0, into: &out) }
+            line.withUnsafeBytes { finishLine($0) { out.append(Self.owned($0)) } }
         }
         if !document.isEmpty {
             // Hand the unfinished document to the decoder: its error names the problem.
@@ -116,24 +136,24 @@ public struct RecordFramer: Sendable {
         escaped = false
     }
 
-    private mutating func finishLine(_ line: UnsafeRawBufferPointer, into out: inout [Output]) {
+    private mutating func finishLine(_ line: UnsafeRawBufferPointer, _ emit: (Piece) -> Void) {
         let number = nextLine
         nextLine += 1
         if !document.isEmpty {
             // A new unindented object means the document never closed: report it and
             // let this line start afresh, so one broken document loses nothing after it.
             if line.first == UInt8(ascii: "{"), line.count > 1 {
-                out.append(.unterminated(line: documentLine))
+                emit(.other(.unterminated(line: documentLine)))
                 resetDocument()
             } else {
                 document.append(contentsOf: line.assumingMemoryBound(to: UInt8.self))
                 document.append(0x0A)
                 track(line)
                 if depth <= 0 {
-                    out.append(.record(FramedRecord(line: documentLine, bytes: document)))
+                    emit(.other(.record(FramedRecord(line: documentLine, bytes: document))))
                     resetDocument()
                 } else if document.count > maxRecordBytes {
-                    out.append(.oversized(line: documentLine, bytes: document.count))
+                    emit(.other(.oversized(line: documentLine, bytes: document.count)))
                     resetDocument()
                 }
                 return
@@ -142,7 +162,7 @@ public struct RecordFramer: Sendable {
         // A line that arrived whole is held to the same limit as one that spanned
         // reads: never decoded, one counted issue.
         if line.count > maxRecordBytes {
-            out.append(.oversized(line: number, bytes: line.count))
+            emit(.other(.oversized(line: number, bytes: line.count)))
             return
         }
         guard let first = line.firstIndex(where: { !Self.isSpace($0) }) else { return }
@@ -163,7 +183,7 @@ public struct RecordFramer: Sendable {
             }
             resetDocument()
         }
-        out.append(.record(FramedRecord(line: number, bytes: Self.copy(trimmed))))
+        emit(.record(line: number, bytes: trimmed))
     }
 
     private mutating func track(_ bytes: UnsafeRawBufferPointer) {

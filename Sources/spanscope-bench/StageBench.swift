@@ -42,10 +42,15 @@ struct StageBench {
             while true {
                 let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 if n <= 0 { break }
-                let outputs = buffer.withUnsafeBytes { framer.feed(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-                guard decode else { continue }
-                let result = decoder.decode(outputs)
-                if store { held.add(result.spans) }
+                let result = buffer.withUnsafeBytes { raw -> RecordDecoder.Result? in
+                    let bytes = UnsafeRawBufferPointer(rebasing: raw[0..<n])
+                    guard decode else {
+                        framer.feed(bytes) { _ in }
+                        return nil
+                    }
+                    return decoder.decode(bytes, framing: &framer)
+                }
+                if store, let result { held.add(result.spans) }
             }
         }
     }

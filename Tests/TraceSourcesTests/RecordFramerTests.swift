@@ -1,4 +1,5 @@
 import Testing
+import TraceModel
 @testable import TraceSources
 
 @Suite struct RecordFramerTests {
@@ -45,5 +46,38 @@ import Testing
         var f = RecordFramer()
         #expect(records(f.feed(Array("{\"a\":1}".utf8))).isEmpty)
         #expect(records(f.finish()) == ["1:{\"a\":1}"])
+    }
+
+    /// Decoding records in place, straight from the chunks read, gives what decoding
+    /// the framer's copies gives, however the bytes are cut: real SDK lines, a pretty
+    /// document, broken and oversized lines, blank lines and CRLF endings.
+    @Test func inPlaceDecodingMatchesDecodingCopies() {
+        let sdk = String(decoding: Fixture.bytes("otlp/python-sdk-file-exporter.jsonl"), as: UTF8.self)
+        let pretty = String(decoding: Fixture.bytes("otlp/opentelemetry-proto-examples-trace.json"), as: UTF8.self)
+        let input = Array((sdk + "{\"resourceSpans\":[{broken\n\r\n" + String(repeating: "y", count: 3000) + "\n"
+            + pretty + "\n" + sdk.replacingOccurrences(of: "\n", with: "\r\n")).utf8)
+        func describe(_ r: RecordDecoder.Result) -> String { "\(r.spans)\n\(r.issues)" }
+        var rng = DemoRandom(seed: 0xC0DE)
+        for round in 0..<40 {
+            var copying = RecordFramer(maxRecordBytes: 2500), inPlace = RecordFramer(maxRecordBytes: 2500)
+            var a = RecordDecoder.Result(), b = RecordDecoder.Result()
+            let decoderA = RecordDecoder(), decoderB = RecordDecoder()
+            var at = 0
+            while at < input.count {
+                let n = min(input.count - at, 1 + rng.below(round < 20 ? 64 : 9000))
+                input.withUnsafeBytes { raw in
+                    let chunk = UnsafeRawBufferPointer(rebasing: raw[at..<at + n])
+                    let x = decoderA.decode(copying.feed(chunk)), y = decoderB.decode(chunk, framing: &inPlace)
+                    a.spans += x.spans; a.issues += x.issues
+                    b.spans += y.spans; b.issues += y.issues
+                }
+                at += n
+            }
+            let x = decoderA.decode(copying.finish()), y = decoderB.decode(inPlace.finish())
+            a.spans += x.spans; a.issues += x.issues
+            b.spans += y.spans; b.issues += y.issues
+            #expect(describe(a) == describe(b), "round \(round)")
+            #expect(a.spans.count >= 4 && a.issues.count >= 2, "\(a.issues)")
+        }
     }
 }
