@@ -457,17 +457,14 @@ public final class OTLPJSONDecoder {
         }
         let keyBytes = UnsafeRawBufferPointer(rebasing: s.bytes[s.pos..<keyEnd])
         s.pos = keyEnd + 1
-        guard s.skipLiteral(",\"value\":{\""), let typeEnd = s.plainStringEnd(from: s.pos), typeEnd + 1 < s.bytes.count,
-              s.bytes[typeEnd + 1] == UInt8(ascii: ":") else {
+        guard s.skipLiteral(",\"value\":{\"") else {
             s.pos = start
             return false
         }
-        let type = JSONKey(start: s.pos, count: typeEnd - s.pos, decoded: nil)
-        s.pos = typeEnd + 2
         // The value is read whole and the closing braces checked before anything is
         // written, so a form that turns out not to be this one leaves no trace.
         do {
-            if s.key(type, is: "stringValue") {
+            if s.skipLiteral("stringValue\":") {
                 let raw = try s.readRawString()
                 guard s.skipLiteral("}}") else { throw CompactFormEnded() }
                 list.key(keys.intern(keyBytes), text: keyBytes)
@@ -480,11 +477,11 @@ public final class OTLPJSONDecoder {
                 return true
             }
             let value: AttributeValue
-            if s.key(type, is: "intValue") {
+            if s.skipLiteral("intValue\":") {
                 value = .int(try s.readInt64())
-            } else if s.key(type, is: "boolValue") {
+            } else if s.skipLiteral("boolValue\":") {
                 value = .bool(try s.readBool())
-            } else if s.key(type, is: "doubleValue") {
+            } else if s.skipLiteral("doubleValue\":") {
                 value = .double(try s.readDouble())
             } else {
                 throw CompactFormEnded()

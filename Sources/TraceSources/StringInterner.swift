@@ -62,7 +62,7 @@ final class Interner<Value> {
             let slot = slots[i]
             if slot.hash == 0 { break }
             if slot.hash == h, Int(slot.length) == bytes.count,
-               bytes.isEmpty || memcmp(pool + Int(slot.start), bytes.baseAddress!, bytes.count) == 0 {
+               bytes.isEmpty || JSONScanner.sameBytes(bytes.baseAddress!, pool + Int(slot.start), bytes.count) {
                 return values[Int(slot.value)]
             }
             i = (i + 1) & mask
