@@ -91,13 +91,16 @@ public enum ParallelDecoder {
         }
 
         while offset < limit && !stopped {
-            guard let chunk = readChunk(fd: fd, at: offset, size: chunkBytes, limit: limit,
-                                        maxRecordBytes: maxRecordBytes) else { break }
-            pool.submit(index: submitted, bytes: chunk, firstLine: nextLine)
-            endOffsets[submitted] = offset + Int64(chunk.count)
-            submitted += 1
-            offset += Int64(chunk.count)
+            var chunk = pool.spareBuffer()
+            guard readChunk(into: &chunk, fd: fd, at: offset, size: chunkBytes, limit: limit,
+                            maxRecordBytes: maxRecordBytes) else { break }
+            let firstLine = nextLine, count = chunk.count
             nextLine += chunk.withUnsafeBytes(countNewlines)
+            // Handed over whole: the worker holds the only reference and can recycle it.
+            pool.submit(index: submitted, bytes: consume chunk, firstLine: firstLine)
+            endOffsets[submitted] = offset + Int64(count)
+            submitted += 1
+            offset += Int64(count)
             deliverReady(waitForOne: submitted - delivered >= window)
         }
         while delivered < submitted && !stopped { deliverReady(waitForOne: true) }
@@ -108,12 +111,16 @@ public enum ParallelDecoder {
     /// the last line that starts a top-level record, so every chunk holds whole records
     /// and a half-written last line is left for the sequential reader. Grows the read
     /// when no cut point is found, up to `maxRecordBytes`; nil when there is none.
-    static func readChunk(fd: Int32, at offset: Int64, size: Int, limit: Int64, maxRecordBytes: Int) -> [UInt8]? {
+    /// `bytes` is a reused buffer: its old contents are dropped, its capacity kept (fresh
+    /// pages for every megabyte read cost more in page faults than the read itself).
+    static func readChunk(into bytes: inout [UInt8], fd: Int32, at offset: Int64, size: Int, limit: Int64,
+                          maxRecordBytes: Int) -> Bool {
         var size = size
         while true {
             size = Int(min(Int64(size), limit - offset))
-            guard size > 1 else { return nil }
-            var bytes = [UInt8](repeating: 0, count: size)
+            guard size > 1 else { return false }
+            bytes.removeAll(keepingCapacity: true)
+            bytes.append(contentsOf: repeatElement(0, count: size))
             var got = 0
             while got < size {
                 let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + got, size - got, off_t(offset) + off_t(got)) }
@@ -123,9 +130,9 @@ public enum ParallelDecoder {
             }
             if let cut = lastRecordStart(bytes[0..<got]) {
                 bytes.removeLast(bytes.count - cut)
-                return bytes
+                return true
             }
-            if got < size || offset + Int64(got) >= limit || size >= maxRecordBytes { return nil }
+            if got < size || offset + Int64(got) >= limit || size >= maxRecordBytes { return false }
             size = min(maxRecordBytes, size * 2)
         }
     }
@@ -168,6 +175,10 @@ private final class WorkerPool: @unchecked Sendable {
     private var results: [Int: RecordDecoder.Result] = [:]
     private var closing = false
     private var running = 0
+    /// Chunk buffers the workers are done with, for the reader to fill again.
+    private var spares: [[UInt8]] = []
+    /// A buffer grown this far for a long record is let go rather than kept.
+    private let spareLimit = 4 << 20
 
     init(workers: Int) {
         running = workers
@@ -183,6 +194,13 @@ private final class WorkerPool: @unchecked Sendable {
         jobs.append(Job(index: index, bytes: bytes, firstLine: firstLine))
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// A buffer to read the next chunk into: a returned one when there is one.
+    func spareBuffer() -> [UInt8] {
+        condition.lock()
+        defer { condition.unlock() }
+        return spares.popLast() ?? []
     }
 
     func takeResult(_ index: Int, wait: Bool) -> RecordDecoder.Result? {
@@ -217,7 +235,7 @@ private final class WorkerPool: @unchecked Sendable {
                 condition.unlock()
                 return
             }
-            let job = jobs[jobHead]
+            var job = jobs[jobHead]
             jobs[jobHead].bytes = []
             jobHead += 1
             if jobHead > 64 && jobHead * 2 > jobs.count {
@@ -232,8 +250,15 @@ private final class WorkerPool: @unchecked Sendable {
             result.spans += tail.spans
             result.issues += tail.issues
 
+            // The only reference now, so emptying it keeps its pages.
+            var spare = job.bytes
+            job.bytes = []
             condition.lock()
             results[job.index] = result
+            if spare.capacity <= spareLimit && spares.count < 16 {
+                spare.removeAll(keepingCapacity: true)
+                spares.append(spare)
+            }
             condition.broadcast()
             condition.unlock()
         }

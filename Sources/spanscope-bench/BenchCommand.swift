@@ -39,13 +39,16 @@ struct BenchCommand: ParsableCommand {
     @Option(help: .hidden)
     var stagesOn: String?
 
+    @Option(help: .hidden)
+    var stagesOnWorkers = 1
+
     mutating func run() throws {
         if let hold {
             try MemoryBench.holdAndReport(path: hold)
             return
         }
         if let stagesOn {
-            StageBench.profile(path: stagesOn)
+            try StageBench.profile(path: stagesOn, workers: stagesOnWorkers)
             return
         }
         let sections = Set(only.split(separator: ",").map { String($0).trimmed })

@@ -25,10 +25,17 @@ struct StageBench {
         }
     }
 
-    /// One full ingest of `path` on one core (what `--stages-on` runs under a profiler).
-    static func profile(path: String) {
-        let seconds = stream(path, decode: true, store: true)
-        printErr(String(format: "ingested %@ in %.3f s", path, seconds))
+    /// One full ingest of `path` (what `--stages-on` runs under a profiler): on one
+    /// core through the stages above, or on `workers` threads the explorer's way.
+    static func profile(path: String, workers: Int) throws {
+        var seconds = 0.0
+        if workers <= 1 {
+            seconds = stream(path, decode: true, store: true)
+        } else {
+            var held = TraceStore(maxSpans: Int.max / 2)
+            seconds = try Clock.time { try FileLoader.stream(path: path, workers: workers) { held.add($0.spans) } }
+        }
+        printErr(String(format: "ingested %@ in %.3f s on %d thread(s)", path, seconds, max(1, workers)))
     }
 
     private static func stream(_ path: String, decode: Bool, store: Bool) -> Double {
