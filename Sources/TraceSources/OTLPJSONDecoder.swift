@@ -16,6 +16,10 @@ public final class OTLPJSONDecoder {
     /// Attribute keys' numbers in `AttributeKeys` plus one (0: none, the text is
     /// written inline), one shared-table lookup per distinct key.
     private let keys = Interner<UInt32>(capacity: 1 << 16) { AttributeKeys.id($0).map { $0 + 1 } ?? 0 }
+    /// For each key entry, the entry of the key that followed it last time (direct-mapped):
+    /// spans of a kind repeat their keys in the same order, so most keys are found
+    /// by one comparison instead of a hash lookup.
+    @exclusivity(unchecked) private var nextKeyHint = [Int32](repeating: -1, count: 1024)
     /// Where a list's entries are written as they are read (reused for every list).
     private let scratch = AttributeListBuilder()
     /// One value of the general path, written before its key is known.
@@ -403,8 +407,10 @@ public final class OTLPJSONDecoder {
         list.reset()
         try s.beginArray()
         var f = true
+        var previousKey: Int32 = -1
         while try s.nextElement(first: &f) {
-            if compactAttribute(&s, into: list) { continue }
+            if compactAttribute(&s, into: list, previousKey: &previousKey) { continue }
+            previousKey = -1
             // The general path: fields in any order, spaces, nested values. The value is
             // written on its own first (the key may follow it), the last one given wins.
             var key: (id: UInt32, text: JSONKey)?
@@ -449,7 +455,7 @@ public final class OTLPJSONDecoder {
     /// walking two objects key by key. Anything else — spaces, other field orders,
     /// escapes in the key, nested values, nulls — leaves the input untouched and
     /// returns false for the general path, which reads every form the same way.
-    private func compactAttribute(_ s: inout JSONScanner, into list: AttributeListBuilder) -> Bool {
+    private func compactAttribute(_ s: inout JSONScanner, into list: AttributeListBuilder, previousKey: inout Int32) -> Bool {
         let start = s.pos
         guard s.skipLiteral("{\"key\":\""), let keyEnd = s.plainStringEnd(from: s.pos) else {
             s.pos = start
@@ -467,7 +473,7 @@ public final class OTLPJSONDecoder {
             if s.skipLiteral("stringValue\":") {
                 let raw = try s.readRawString()
                 guard s.skipLiteral("}}") else { throw CompactFormEnded() }
-                list.key(keys.intern(keyBytes), text: keyBytes)
+                list.key(internKey(keyBytes, after: &previousKey), text: keyBytes)
                 if let decoded = raw.decoded {
                     var text = decoded
                     text.withUTF8 { list.string(UnsafeRawBufferPointer($0)) }
@@ -487,7 +493,7 @@ public final class OTLPJSONDecoder {
                 throw CompactFormEnded()
             }
             guard s.skipLiteral("}}") else { throw CompactFormEnded() }
-            list.key(keys.intern(keyBytes), text: keyBytes)
+            list.key(internKey(keyBytes, after: &previousKey), text: keyBytes)
             switch value {
             case .int(let i): list.int(i)
             case .bool(let b): list.bool(b)
@@ -499,6 +505,18 @@ public final class OTLPJSONDecoder {
             s.pos = start
             return false
         }
+    }
+
+    /// A key's number, guessed from the key before it (`previous`, which becomes this
+    /// key's entry).
+    @inline(__always)
+    private func internKey(_ bytes: UnsafeRawBufferPointer, after previous: inout Int32) -> UInt32 {
+        let slot = Int(previous + 1) & (nextKeyHint.count - 1)
+        var hint = nextKeyHint[slot]
+        let id = keys.intern(bytes, hint: &hint)
+        nextKeyHint[slot] = hint
+        previous = hint
+        return id
     }
 
     private struct CompactFormEnded: Error {}

@@ -30,6 +30,8 @@ final class Interner<Value> {
     @exclusivity(unchecked) private var poolCount = 0
     @exclusivity(unchecked) private var poolCapacity = 4096
     @exclusivity(unchecked) private var values: [Value] = []
+    /// Each entry's bytes in the pool, as start << 32 | length (for hints).
+    @exclusivity(unchecked) private var extents: [UInt64] = []
     private let seed = UInt64.random(in: .min ... .max)
     private static var maxProbe: Int { 32 }
 
@@ -55,6 +57,22 @@ final class Interner<Value> {
     }
 
     func intern(_ bytes: UnsafeRawBufferPointer) -> Value {
+        var hint: Int32 = -1
+        return intern(bytes, hint: &hint)
+    }
+
+    /// Like `intern`, but first tries entry number `hint` (a guess, e.g. the key that
+    /// followed the previous one last time): when it holds these bytes no hash is
+    /// computed. `hint` is set to the entry the bytes are in, or -1 if uncached.
+    func intern(_ bytes: UnsafeRawBufferPointer, hint: inout Int32) -> Value {
+        let guess = Int(hint)
+        if guess >= 0, guess < extents.count {
+            let extent = extents[guess]
+            if Int(extent & 0xFFFF_FFFF) == bytes.count,
+               bytes.isEmpty || JSONScanner.sameBytes(bytes.baseAddress!, pool + Int(extent >> 32), bytes.count) {
+                return values[guess]
+            }
+        }
         let h = Self.hash(bytes, seed: seed)
         let mask = slotCount - 1
         var i = Int(truncatingIfNeeded: h) & mask
@@ -63,21 +81,23 @@ final class Interner<Value> {
             if slot.hash == 0 { break }
             if slot.hash == h, Int(slot.length) == bytes.count,
                bytes.isEmpty || JSONScanner.sameBytes(bytes.baseAddress!, pool + Int(slot.start), bytes.count) {
+                hint = slot.value
                 return values[Int(slot.value)]
             }
             i = (i + 1) & mask
         }
-        return internNew(h, bytes)
+        return internNew(h, bytes, hint: &hint)
     }
 
     @inline(never)
-    private func internNew(_ h: UInt64, _ bytes: UnsafeRawBufferPointer) -> Value {
+    private func internNew(_ h: UInt64, _ bytes: UnsafeRawBufferPointer, hint: inout Int32) -> Value {
         let s = String(decoding: bytes, as: UTF8.self)
         let v = make(s)
+        hint = -1
         // Invalid UTF-8 is repaired by decoding, so the repaired text no longer
         // matches the bytes: don't cache it under them.
         if s.utf8.count == bytes.count && values.count < capacity && poolCount + bytes.count < Int(Int32.max) {
-            insert(h, bytes, v)
+            hint = insert(h, bytes, v)
         }
         return v
     }
@@ -87,10 +107,11 @@ final class Interner<Value> {
         return copy.withUTF8 { intern(UnsafeRawBufferPointer($0)) }
     }
 
-    private func insert(_ h: UInt64, _ bytes: UnsafeRawBufferPointer, _ v: Value) {
+    /// The new entry's number, or -1 when it could not be placed.
+    private func insert(_ h: UInt64, _ bytes: UnsafeRawBufferPointer, _ v: Value) -> Int32 {
         if (values.count + 1) * 2 > slotCount { grow() }
         let slot = Slot(hash: h, start: Int32(poolCount), length: Int32(bytes.count), value: Int32(values.count))
-        guard place(slot, in: slots, count: slotCount) else { return }
+        guard place(slot, in: slots, count: slotCount) else { return -1 }
         if poolCount + bytes.count > poolCapacity {
             var size = poolCapacity * 2
             while size < poolCount + bytes.count { size *= 2 }
@@ -103,8 +124,10 @@ final class Interner<Value> {
         if let src = bytes.baseAddress, !bytes.isEmpty {
             UnsafeMutableRawPointer(pool + poolCount).copyMemory(from: src, byteCount: bytes.count)
         }
+        extents.append(UInt64(poolCount) << 32 | UInt64(bytes.count))
         poolCount += bytes.count
         values.append(v)
+        return slot.value
     }
 
     /// False when the probe limit was hit: the string stays unshared.

@@ -138,6 +138,29 @@ import TraceModel
         #expect(repaired.text == "a\u{FFFD}b")
     }
 
+    /// A hint only saves work: right, wrong, stale or out-of-range hints all give the
+    /// value the bytes are interned under, and the hint comes back naming their entry.
+    @Test func hintsNeverChangeWhatIsFound() {
+        let interner = Interner<Box>(capacity: 1000) { Box($0) }
+        let words = (0..<1500).map { "k\($0 % 3 == 0 ? ".same.prefix.long" : "")\($0)" } + ["", "k1", "k10"]
+        var entry: [String: Int32] = [:]
+        var state: UInt64 = 7
+        for round in 0..<6000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let w = words[Int(state >> 33) % words.count]
+            var hint: Int32 = [-1, 0, 5, 999, 1000, 5000, .max, entry[w] ?? -1][round % 8]
+            let got = Array(w.utf8).withUnsafeBytes { interner.intern($0, hint: &hint) }
+            #expect(got.text == w)
+            if hint >= 0 {
+                if let known = entry[w] { #expect(hint == known, "\(w)") }
+                entry[w] = hint
+                var again = hint
+                #expect(Array(w.utf8).withUnsafeBytes { interner.intern($0, hint: &again) } === got)
+            }
+        }
+        #expect(entry.count == 1000)
+    }
+
     @Test func hashDependsOnEveryByteAndTheSeed() {
         var seen = Set<UInt64>()
         for length in 0..<24 {
