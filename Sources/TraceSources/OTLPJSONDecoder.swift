@@ -474,12 +474,7 @@ public final class OTLPJSONDecoder {
                 let raw = try s.readRawString()
                 guard s.skipLiteral("}}") else { throw CompactFormEnded() }
                 list.key(internKey(keyBytes, after: &previousKey), text: keyBytes)
-                if let decoded = raw.decoded {
-                    var text = decoded
-                    text.withUTF8 { list.string(UnsafeRawBufferPointer($0)) }
-                } else {
-                    list.string(rawBytes(s, raw))
-                }
+                writeString(s, raw, into: list)
                 return true
             }
             let value: AttributeValue
@@ -519,6 +514,15 @@ public final class OTLPJSONDecoder {
         return id
     }
 
+    /// A string value: its bytes in place, or its text when it held escapes.
+    private func writeString(_ s: JSONScanner, _ raw: JSONKey, into list: AttributeListBuilder) {
+        if var text = raw.decoded {
+            text.withUTF8 { list.string(UnsafeRawBufferPointer($0)) }
+        } else {
+            list.string(rawBytes(s, raw))
+        }
+    }
+
     private struct CompactFormEnded: Error {}
 
     /// Writes one AnyValue object as it is read, arrays element by element, as
@@ -534,11 +538,7 @@ public final class OTLPJSONDecoder {
             if s.key(key, is: "stringValue") {
                 let raw = try s.readRawString()
                 list.truncate(to: mark)
-                if var decoded = raw.decoded {
-                    decoded.withUTF8 { list.string(UnsafeRawBufferPointer($0)) }
-                } else {
-                    list.string(rawBytes(s, raw))
-                }
+                writeString(s, raw, into: list)
             } else if s.key(key, is: "intValue") {
                 let v = try s.readInt64()
                 list.truncate(to: mark)

@@ -12,7 +12,7 @@ struct FrameBench {
 
     func run(_ report: inout Report) throws {
         printErr("frames")
-        let reference = Stats.median((0..<200).map { _ in Clock.time { _ = blankFrame() } })
+        let reference = bestMedian { _ = blankFrame() }
         let refName = "fill a \(width)×\(height) grid"
         // Waterfall, scrolled to the middle, for traces of growing size.
         var sizes = [1_000, 10_000]
@@ -52,7 +52,14 @@ struct FrameBench {
     }
 
     private func median(of state: AppState) -> Double {
-        Stats.median((0..<(plan.quick ? 30 : 200)).map { _ in Clock.time { _ = render(state) } })
+        bestMedian { _ = render(state) }
+    }
+
+    /// The lowest of three medians of a round of frames: a burst of load from another
+    /// tenant of this shared box shifts a whole round, not the best one.
+    private func bestMedian(_ body: () -> Void) -> Double {
+        let rounds = plan.quick ? 1 : 3, frames = plan.quick ? 30 : 200
+        return (0..<rounds).map { _ in Stats.median((0..<frames).map { _ in Clock.time(body) }) }.min()!
     }
 
     private func blankFrame() -> Canvas {
