@@ -11,12 +11,17 @@ public struct JSONError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String { "\(message) at byte \(offset)" }
 }
 
-/// A key read by `JSONScanner.nextKey`: the raw bytes, or the decoded text when the
-/// key held escapes. Comparing against a literal allocates nothing.
+/// A string read by the scanner: where its bytes are, or — when it held escapes — which
+/// of the scanner's decoded texts it is. A plain value (no reference inside), so
+/// passing one around costs no reference counting. Comparing against a literal
+/// allocates nothing.
 struct JSONKey {
     var start: Int
     var count: Int
-    var decoded: String?
+    /// Index into `JSONScanner.decodedTexts`, or -1 for a string without escapes.
+    var escaped: Int32 = -1
+
+    var hasEscapes: Bool { escaped >= 0 }
 }
 
 /// A pull scanner over UTF-8 JSON bytes. It reads only what a decoder asks for and
@@ -26,6 +31,8 @@ struct JSONScanner {
     let bytes: UnsafeRawBufferPointer
     var pos = 0
     var depth = 0
+    /// The texts of strings that held escapes (rare), for the keys naming them.
+    private(set) var decodedTexts: [String] = []
     /// Deeper nesting than this is a counted error, never a stack overflow.
     let maxDepth: Int
 
@@ -129,10 +136,22 @@ struct JSONScanner {
         return true
     }
 
+    /// The text of a string that held escapes; nil for one read in place.
+    @inline(__always)
+    func decoded(_ key: JSONKey) -> String? {
+        key.hasEscapes ? decodedTexts[Int(key.escaped)] : nil
+    }
+
+    /// The bytes of a string read in place (empty for one that held escapes).
+    @inline(__always)
+    func raw(_ key: JSONKey) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: bytes[key.start..<key.start + key.count])
+    }
+
     @inline(__always)
     func key(_ key: JSONKey, is literal: StaticString) -> Bool {
-        if let decoded = key.decoded {
-            return decoded.utf8.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+        if key.hasEscapes {
+            return decodedTexts[Int(key.escaped)].utf8.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
         }
         guard key.count == literal.utf8CodeUnitCount else { return false }
         return Self.sameBytes(bytes.baseAddress! + key.start, literal.utf8Start, key.count)
@@ -200,12 +219,13 @@ struct JSONScanner {
 
     /// The key as text (for messages; comparisons use `key(_:is:)`).
     func text(of key: JSONKey) -> String {
-        key.decoded ?? String(decoding: UnsafeRawBufferPointer(rebasing: bytes[key.start..<(key.start + key.count)]), as: UTF8.self)
+        decoded(key) ?? String(decoding: raw(key), as: UTF8.self)
     }
 
     // MARK: strings
 
     /// Reads a string; the bytes are returned in place unless it holds escapes.
+    @inline(__always)
     mutating func readRawString() throws -> JSONKey {
         try expect(UInt8(ascii: "\""), "a string")
         let start = pos
@@ -216,14 +236,21 @@ struct JSONScanner {
         }
         if bytes[end] == UInt8(ascii: "\"") {
             pos = end + 1
-            return JSONKey(start: start, count: end - start, decoded: nil)
+            return JSONKey(start: start, count: end - start)
         }
-        return JSONKey(start: start, count: 0, decoded: try readEscapedString())
+        return try escapedString(from: start)
+    }
+
+    @inline(never)
+    private mutating func escapedString(from start: Int) throws -> JSONKey {
+        let text = try readEscapedString()
+        decodedTexts.append(text)
+        return JSONKey(start: start, count: 0, escaped: Int32(truncatingIfNeeded: decodedTexts.count - 1))
     }
 
     mutating func readString() throws -> String {
         let raw = try readRawString()
-        if let decoded = raw.decoded { return decoded }
+        if let decoded = decoded(raw) { return decoded }
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[raw.start..<raw.start + raw.count]), as: UTF8.self)
     }
 

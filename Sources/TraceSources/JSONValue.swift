@@ -61,7 +61,7 @@ extension JSONScanner {
             var fields: [(String, JSONValue)] = []
             var first = true
             while let key = try nextKey(first: &first) {
-                let name = key.decoded ?? String(decoding: UnsafeRawBufferPointer(rebasing: bytes[key.start..<key.start + key.count]), as: UTF8.self)
+                let name = text(of: key)
                 fields.append((name, try readValue()))
             }
             return .object(fields)

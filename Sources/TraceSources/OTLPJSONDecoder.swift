@@ -193,7 +193,7 @@ public final class OTLPJSONDecoder {
                 if let id = spanID(&s, raw) { span.spanID = id } else { problem = problem ?? "span with an invalid spanId skipped" }
             case 12 where s.key(key, is: "parentSpanId"):
                 let raw = try s.readRawString()
-                if raw.count == 0 && raw.decoded == nil {
+                if raw.count == 0 && !raw.hasEscapes {
                     span.parentSpanID = .zero
                 } else if let id = spanID(&s, raw) {
                     span.parentSpanID = id
@@ -242,7 +242,7 @@ public final class OTLPJSONDecoder {
     }
 
     private func traceID(_ s: inout JSONScanner, _ raw: JSONKey) -> TraceID? {
-        if let decoded = raw.decoded { return TraceID(text: Array(decoded.utf8)) }
+        if let decoded = s.decoded(raw) { return TraceID(text: Array(decoded.utf8)) }
         // Fast path for the canonical 32 hex digits; anything else takes the general parser.
         if raw.count == 32, let high = Self.hex16(s.bytes, raw.start), let low = Self.hex16(s.bytes, raw.start + 16) {
             return TraceID(high: high, low: low)
@@ -251,7 +251,7 @@ public final class OTLPJSONDecoder {
     }
 
     private func spanID(_ s: inout JSONScanner, _ raw: JSONKey) -> SpanID? {
-        if let decoded = raw.decoded { return SpanID(text: Array(decoded.utf8)) }
+        if let decoded = s.decoded(raw) { return SpanID(text: Array(decoded.utf8)) }
         if raw.count == 16, let v = Self.hex16(s.bytes, raw.start) { return SpanID(v) }
         return SpanID(text: rawBytes(s, raw))
     }
@@ -286,7 +286,7 @@ public final class OTLPJSONDecoder {
 
     private func internedString(_ s: inout JSONScanner) throws -> String {
         let raw = try s.readRawString()
-        if let decoded = raw.decoded { return interner.intern(decoded) }
+        if let decoded = s.decoded(raw) { return interner.intern(decoded) }
         return interner.intern(rawBytes(s, raw))
     }
 
@@ -422,7 +422,7 @@ public final class OTLPJSONDecoder {
                 if s.skipNull() { continue }
                 if s.key(k, is: "key") {
                     let raw = try s.readRawString()
-                    key = (raw.decoded.map { keys.intern($0) } ?? keys.intern(rawBytes(s, raw)), raw)
+                    key = (s.decoded(raw).map { keys.intern($0) } ?? keys.intern(rawBytes(s, raw)), raw)
                 } else if s.key(k, is: "value") {
                     value.reset()
                     try writeAnyValue(&s, depth: 1, into: value)
@@ -442,10 +442,10 @@ public final class OTLPJSONDecoder {
 
     /// A key the shared table has no number for is written as its text.
     private func writeKey(_ s: JSONScanner, _ id: UInt32, _ raw: JSONKey, into list: AttributeListBuilder) {
-        if id != 0 || raw.decoded == nil {
+        if id != 0 || !raw.hasEscapes {
             list.key(id, text: rawBytes(s, raw))
         } else {
-            var text = raw.decoded!
+            var text = s.decoded(raw)!
             text.withUTF8 { list.key(0, text: UnsafeRawBufferPointer($0)) }
         }
     }
@@ -515,8 +515,9 @@ public final class OTLPJSONDecoder {
     }
 
     /// A string value: its bytes in place, or its text when it held escapes.
+    @inline(__always)
     private func writeString(_ s: JSONScanner, _ raw: JSONKey, into list: AttributeListBuilder) {
-        if var text = raw.decoded {
+        if var text = s.decoded(raw) {
             text.withUTF8 { list.string(UnsafeRawBufferPointer($0)) }
         } else {
             list.string(rawBytes(s, raw))
@@ -609,7 +610,7 @@ public final class OTLPJSONDecoder {
             if s.skipNull() { continue }
             if s.key(key, is: "stringValue") {
                 let raw = try s.readRawString()
-                if let decoded = raw.decoded {
+                if let decoded = s.decoded(raw) {
                     value = .string(decoded)
                     plainString = nil
                 } else {
