@@ -111,16 +111,20 @@ public enum ParallelDecoder {
     /// the last line that starts a top-level record, so every chunk holds whole records
     /// and a half-written last line is left for the sequential reader. Grows the read
     /// when no cut point is found, up to `maxRecordBytes`; nil when there is none.
-    /// `bytes` is a reused buffer: its old contents are dropped, its capacity kept (fresh
-    /// pages for every megabyte read cost more in page faults than the read itself).
+    /// `bytes` is a reused buffer: read over in place, its capacity kept (fresh pages for
+    /// every megabyte read cost more in page faults than the read itself).
     static func readChunk(into bytes: inout [UInt8], fd: Int32, at offset: Int64, size: Int, limit: Int64,
                           maxRecordBytes: Int) -> Bool {
         var size = size
         while true {
             size = Int(min(Int64(size), limit - offset))
             guard size > 1 else { return false }
-            bytes.removeAll(keepingCapacity: true)
-            bytes.append(contentsOf: repeatElement(0, count: size))
+            // Resized in place: what the last chunk left is read over.
+            if bytes.count > size {
+                bytes.removeLast(bytes.count - size)
+            } else if bytes.count < size {
+                bytes += [UInt8](repeating: 0, count: size - bytes.count)
+            }
             var got = 0
             while got < size {
                 let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + got, size - got, off_t(offset) + off_t(got)) }
@@ -250,15 +254,12 @@ private final class WorkerPool: @unchecked Sendable {
             result.spans += tail.spans
             result.issues += tail.issues
 
-            // The only reference now, so emptying it keeps its pages.
-            var spare = job.bytes
+            // The only reference now, so the reader can refill it in place.
+            let spare = job.bytes
             job.bytes = []
             condition.lock()
             results[job.index] = result
-            if spare.capacity <= spareLimit && spares.count < 16 {
-                spare.removeAll(keepingCapacity: true)
-                spares.append(spare)
-            }
+            if spare.capacity <= spareLimit && spares.count < 16 { spares.append(spare) }
             condition.broadcast()
             condition.unlock()
         }

@@ -25,8 +25,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Where the corpus files are written and reused.")
     var dir = "/tmp/spanscope-bench"
 
-    @Option(help: "Sections to run, comma separated: ingest,memory,open,frame,live,terminal.")
-    var only = "ingest,memory,open,frame,live,terminal"
+    @Option(help: "Sections to run, comma separated: ingest,stages,memory,open,frame,live,terminal.")
+    var only = "ingest,stages,memory,open,frame,live,terminal"
 
     @Option(help: "Decoding threads for the parallel ingest figure.")
     var workers = FileLoader.defaultWorkers
@@ -34,8 +34,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: .hidden)
     var hold: String?
 
-    /// Runs the ingest stages once on this file and prints instruction-stable output
-    /// only: for profiling under callgrind, where the corpus and references would drown it.
+    /// Ingests this one file once and does nothing else (no corpus, no references): a
+    /// run to profile, e.g. under callgrind, whose instruction counts are steady here.
     @Option(help: .hidden)
     var stagesOn: String?
 
