@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Attribute keys, numbered once per process: a packed attribute list stores a key as
 /// a small number instead of a string (the same dozen keys repeat on millions of spans).
 /// Keys that embed ids never repeat; past `capacity` numbered keys, new keys are
@@ -12,7 +10,7 @@ public enum AttributeKeys {
         var names: [String] = []
     }
 
-    private static let table = Mutex(Table())
+    private static let table = Locked(Table())
 
     /// The key's number, or nil when the table is full and the key is new.
     public static func id(_ key: String) -> UInt32? {

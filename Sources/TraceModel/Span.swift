@@ -1,5 +1,3 @@
-import Synchronization
-
 /// OTLP's SpanKind, by its wire number.
 public enum SpanKind: Int, Sendable, CaseIterable {
     case unspecified = 0, `internal` = 1, server = 2, client = 3, producer = 4, consumer = 5
@@ -125,23 +123,17 @@ public struct SpanOrigin: Hashable, Sendable {
 
     private let storage: Storage
 
-    /// Spans built one at a time (the demo, tests, Jaeger) mostly repeat the last pair:
-    /// they share its storage instead of each allocating one.
-    private static let last = Mutex<Storage?>(nil)
-
     private static let unknownStorage = Storage(.unknown, InstrumentationScope())
 
+    /// One allocation; producers of many spans make an origin once per batch (or per
+    /// service) and assign it to each span. No process-wide cache: decoders on several
+    /// threads would all take its lock for every batch.
     public init(resource: Resource, scope: InstrumentationScope) {
         if resource.isSameStorage(as: .unknown) && scope.isSameStorage(as: Self.unknownStorage.scope) {
             storage = Self.unknownStorage
             return
         }
-        storage = Self.last.withLock { last in
-            if let l = last, l.resource.isSameStorage(as: resource), l.scope.isSameStorage(as: scope) { return l }
-            let made = Storage(resource, scope)
-            last = made
-            return made
-        }
+        storage = Storage(resource, scope)
     }
 
     public var resource: Resource { storage.resource }

@@ -27,6 +27,10 @@ public struct DemoTraffic {
     }
 
     static let resources: [String: Resource] = Dictionary(uniqueKeysWithValues: serviceNames.map { ($0, resource($0)) })
+    /// Each service's resource and scope, shared by all its spans.
+    static let origins: [String: SpanOrigin] = resources.mapValues { r in
+        SpanOrigin(resource: r, scope: InstrumentationScope(name: "demo.\(r.serviceName)", version: "1.0"))
+    }
 
     /// One whole trace starting at `start` (epoch ns).
     public mutating func trace(startingAt start: Int64) -> [Span] {
@@ -72,9 +76,10 @@ private struct Builder {
                 Attribute("exception.message", .string(error)),
             ]))
         }
-        spans.append(Span(traceID: traceID, spanID: id, parentSpanID: parent, name: name, kind: kind, startTime: start,
-                          endTime: start + duration, status: status, attributes: AttributeList(attributes), events: events,
-                          resource: DemoTraffic.resources[service]!, scope: InstrumentationScope(name: "demo.\(service)", version: "1.0")))
+        var span = Span(traceID: traceID, spanID: id, parentSpanID: parent, name: name, kind: kind, startTime: start,
+                        endTime: start + duration, status: status, attributes: AttributeList(attributes), events: events)
+        span.origin = DemoTraffic.origins[service]!
+        spans.append(span)
         return id
     }
 
