@@ -4,10 +4,11 @@ import Glibc
 import Darwin
 #endif
 
-/// A value behind a pthread mutex. The standard library's `Mutex` waits in a futex
-/// loop that ThreadSanitizer does not see into, so state it guards showed up as races
-/// whenever two threads contended for it (the decoders do, on the shared key table);
-/// TSan knows pthread mutexes, which keeps `.ci/sanitize` a proof rather than noise.
+/// A value behind a pthread mutex: what threads share here (the key table, the sources'
+/// inbox, the poller's controls) sits in one of these. The standard library's `Mutex`
+/// waits in a futex loop ThreadSanitizer does not see into, so whatever it guarded
+/// showed up as a race whenever two threads contended for it; TSan knows pthread
+/// mutexes, which keeps `.ci/sanitize` a proof rather than noise.
 public final class Locked<Value>: @unchecked Sendable {
     private var value: Value
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import TraceModel
 
 /// A search the poller keeps re-running: the window always ends now.
@@ -52,7 +51,7 @@ public final class JaegerPoller: Sendable {
         var generation = 0
     }
 
-    private let control = Mutex(Control())
+    private let control = Locked(Control())
 
     public init(client: JaegerClient, api: JaegerAPI?, inbox: SourceInbox, intervalSeconds: Double = 5) {
         self.client = client

@@ -1,9 +1,9 @@
-import Synchronization
+import TraceModel
 
 /// The hand-over point between background sources and the main loop: sources post,
 /// the main loop drains between key reads. Never blocks for longer than an append.
 public final class SourceInbox: Sendable {
-    private let pending = Mutex<[SourceEvent]>([])
+    private let pending = Locked<[SourceEvent]>([])
 
     public init() {}
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Synchronization
 import TraceModel
 import TraceSources
 
@@ -71,7 +70,7 @@ extension JaegerOptions {
 
 /// Runs async work from the synchronous command entry points.
 func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
-    let result = Mutex<Result<T, any Error>?>(nil)
+    let result = Locked<Result<T, any Error>?>(nil)
     let done = DispatchSemaphore(value: 0)
     Task {
         let r: Result<T, any Error>
