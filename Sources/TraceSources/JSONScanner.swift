@@ -217,7 +217,7 @@ struct JSONScanner {
         return i
     }
 
-    /// The key as text (for messages; comparisons use `key(_:is:)`).
+    /// The string as text (comparisons use `key(_:is:)`, which builds none).
     func text(of key: JSONKey) -> String {
         decoded(key) ?? String(decoding: raw(key), as: UTF8.self)
     }
@@ -250,8 +250,7 @@ struct JSONScanner {
 
     mutating func readString() throws -> String {
         let raw = try readRawString()
-        if let decoded = decoded(raw) { return decoded }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[raw.start..<raw.start + raw.count]), as: UTF8.self)
+        return text(of: raw)
     }
 
     /// Slow path for strings with escapes; `pos` is just after the opening quote.

@@ -237,23 +237,19 @@ public final class OTLPJSONDecoder {
         return .success(span)
     }
 
-    private func rawBytes(_ s: JSONScanner, _ key: JSONKey) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(rebasing: s.bytes[key.start..<key.start + key.count])
-    }
-
     private func traceID(_ s: inout JSONScanner, _ raw: JSONKey) -> TraceID? {
         if let decoded = s.decoded(raw) { return TraceID(text: Array(decoded.utf8)) }
         // Fast path for the canonical 32 hex digits; anything else takes the general parser.
         if raw.count == 32, let high = Self.hex16(s.bytes, raw.start), let low = Self.hex16(s.bytes, raw.start + 16) {
             return TraceID(high: high, low: low)
         }
-        return TraceID(text: rawBytes(s, raw))
+        return TraceID(text: s.raw(raw))
     }
 
     private func spanID(_ s: inout JSONScanner, _ raw: JSONKey) -> SpanID? {
         if let decoded = s.decoded(raw) { return SpanID(text: Array(decoded.utf8)) }
         if raw.count == 16, let v = Self.hex16(s.bytes, raw.start) { return SpanID(v) }
-        return SpanID(text: rawBytes(s, raw))
+        return SpanID(text: s.raw(raw))
     }
 
     /// Exactly 16 hex digits at `start`, as an integer.
@@ -287,7 +283,7 @@ public final class OTLPJSONDecoder {
     private func internedString(_ s: inout JSONScanner) throws -> String {
         let raw = try s.readRawString()
         if let decoded = s.decoded(raw) { return interner.intern(decoded) }
-        return interner.intern(rawBytes(s, raw))
+        return interner.intern(s.raw(raw))
     }
 
     private func readStatus(_ s: inout JSONScanner) throws -> SpanStatus {
@@ -422,7 +418,7 @@ public final class OTLPJSONDecoder {
                 if s.skipNull() { continue }
                 if s.key(k, is: "key") {
                     let raw = try s.readRawString()
-                    key = (s.decoded(raw).map { keys.intern($0) } ?? keys.intern(rawBytes(s, raw)), raw)
+                    key = (s.decoded(raw).map { keys.intern($0) } ?? keys.intern(s.raw(raw)), raw)
                 } else if s.key(k, is: "value") {
                     value.reset()
                     try writeAnyValue(&s, depth: 1, into: value)
@@ -443,7 +439,7 @@ public final class OTLPJSONDecoder {
     /// A key the shared table has no number for is written as its text.
     private func writeKey(_ s: JSONScanner, _ id: UInt32, _ raw: JSONKey, into list: AttributeListBuilder) {
         if id != 0 || !raw.hasEscapes {
-            list.key(id, text: rawBytes(s, raw))
+            list.key(id, text: s.raw(raw))
         } else {
             var text = s.decoded(raw)!
             text.withUTF8 { list.key(0, text: UnsafeRawBufferPointer($0)) }
@@ -520,7 +516,7 @@ public final class OTLPJSONDecoder {
         if var text = s.decoded(raw) {
             text.withUTF8 { list.string(UnsafeRawBufferPointer($0)) }
         } else {
-            list.string(rawBytes(s, raw))
+            list.string(s.raw(raw))
         }
     }
 
@@ -592,16 +588,9 @@ public final class OTLPJSONDecoder {
         }
     }
 
+    /// One AnyValue object as a value (resource and scope attributes, map entries;
+    /// span, event and link attributes are written by `writeAnyValue`).
     private func readAnyValue(_ s: inout JSONScanner, depth: Int) throws -> AttributeValue {
-        var plain: JSONKey?
-        let value = try readAnyValue(&s, depth: depth, plainString: &plain)
-        if let plain { return .string(String(decoding: rawBytes(s, plain), as: UTF8.self)) }
-        return value
-    }
-
-    /// `plainString` is set (and `.empty` returned) when the value is a string without
-    /// escapes, so the caller can copy its bytes instead of building a String.
-    private func readAnyValue(_ s: inout JSONScanner, depth: Int, plainString: inout JSONKey?) throws -> AttributeValue {
         guard depth <= maxValueDepth else { throw s.fail("attribute value nested deeper than \(maxValueDepth)") }
         var value = AttributeValue.empty
         try s.beginObject()
@@ -609,34 +598,19 @@ public final class OTLPJSONDecoder {
         while let key = try s.nextKey(first: &first) {
             if s.skipNull() { continue }
             if s.key(key, is: "stringValue") {
-                let raw = try s.readRawString()
-                if let decoded = s.decoded(raw) {
-                    value = .string(decoded)
-                    plainString = nil
-                } else {
-                    value = .empty
-                    plainString = raw
-                }
+                value = .string(try s.readString())
             } else if s.key(key, is: "intValue") {
-                plainString = nil
                 value = .int(try s.readInt64())
             } else if s.key(key, is: "boolValue") {
-                plainString = nil
                 value = .bool(try s.readBool())
             } else if s.key(key, is: "doubleValue") {
-                plainString = nil
                 value = .double(try s.readDouble())
             } else if s.key(key, is: "bytesValue") {
-                let bytes = try readBytesValue(&s)
-                plainString = nil
-                value = .bytes(bytes)
+                value = .bytes(try readBytesValue(&s))
             } else if s.key(key, is: "arrayValue") {
-                plainString = nil
                 value = .array(try readValueList(&s, depth: depth))
             } else if s.key(key, is: "kvlistValue") {
-                let attrs = try readKeyValueList(&s, depth: depth)
-                plainString = nil
-                value = .keyValueList(attrs)
+                value = .keyValueList(try readKeyValueList(&s, depth: depth))
             } else {
                 try s.skipValue()
             }
