@@ -358,12 +358,7 @@ struct JSONScanner {
         let range: Range<Int>
         if peek() == UInt8(ascii: "\"") {
             // Protobuf JSON's usual form, "200": up to 18 digits cannot overflow.
-            let first = pos + 1, end = quoteOrBackslash(from: first)
-            if end < bytes.count, bytes[end] == UInt8(ascii: "\""), end > first, end - first <= 18,
-               let v = Self.decimalDigits(bytes, first, end - first) {
-                pos = end + 1
-                return Int64(v)
-            }
+            if let v = quotedDigits(upTo: 18) { return Int64(v) }
             let raw = try readRawString()
             range = raw.start..<raw.start + raw.count
         } else {
@@ -380,20 +375,21 @@ struct JSONScanner {
     /// A time in nanoseconds: uint64 on the wire, kept as Int64 (good until 2262).
     mutating func readUInt64AsInt64() throws -> Int64 {
         let start = pos
-        if peek() == UInt8(ascii: "\""), pos + 1 < bytes.count {
-            // Fast path for the common "1795559836427600220" form: up to 19 digits,
-            // eight at a time.
-            let first = pos + 1
-            let end = quoteOrBackslash(from: first)
-            if end < bytes.count, bytes[end] == UInt8(ascii: "\""), end > first, end - first <= 19,
-               let v = Self.decimalDigits(bytes, first, end - first), v <= UInt64(Int64.max) {
-                pos = end + 1
-                return Int64(v)
-            }
-        }
+        // Fast path for the common "1795559836427600220" form.
+        if peek() == UInt8(ascii: "\""), let v = quotedDigits(upTo: 19), v <= UInt64(Int64.max) { return Int64(v) }
         pos = start
         let v = try readInt64()
         if v < 0 { pos = start; throw fail("negative time") }
+        return v
+    }
+
+    /// A string at `pos` of 1 to `maxDigits` (≤ 19) decimal digits and nothing else,
+    /// consumed and returned; nil leaves `pos` where it was.
+    private mutating func quotedDigits(upTo maxDigits: Int) -> UInt64? {
+        let first = pos + 1, end = quoteOrBackslash(from: first)
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\""), end > first, end - first <= maxDigits,
+              let v = Self.decimalDigits(bytes, first, end - first) else { return nil }
+        pos = end + 1
         return v
     }
 
