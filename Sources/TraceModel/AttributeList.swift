@@ -18,8 +18,8 @@ public struct AttributeList: Hashable, @unchecked Sendable {
         for a in attributes { append(a) }
     }
 
-    /// A key in its encoded form, to append many entries under it without asking the
-    /// shared key table each time (the decoder keeps one per distinct key).
+    /// A key in its encoded form: its `AttributeKeys` number plus one, or 0 and its text
+    /// when the table is full (as `AttributeListBuilder.key` writes it).
     public struct EncodedKey: Sendable {
         fileprivate let bytes: [UInt8]
 
@@ -36,7 +36,7 @@ public struct AttributeList: Hashable, @unchecked Sendable {
     }
 
     /// Reads the list's own bytes; offsets start at 0.
-    private func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    fileprivate func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         guard let storage else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
         return storage.withUnsafeMutablePointerToElements { base in
             body(UnsafeBufferPointer(start: base + Int(lower), count: Int(upper - lower)))
@@ -77,18 +77,6 @@ public struct AttributeList: Hashable, @unchecked Sendable {
         }
     }
 
-    /// A string value straight from its UTF-8 bytes (the decoder's unescaped text).
-    public mutating func append(_ key: EncodedKey, stringUTF8 utf8: UnsafeRawBufferPointer) {
-        var length = SizeCount()
-        Pack.varint(UInt64(utf8.count), into: &length)
-        edit(size: key.bytes.count + 1 + length.count + utf8.count) { out in
-            out.append(contentsOf: key.bytes)
-            out.append(Pack.Tag.string.rawValue)
-            Pack.varint(UInt64(utf8.count), into: &out)
-            out.append(contentsOf: utf8)
-        }
-    }
-
     /// Appends one entry of `size` bytes, written straight into the buffer: in place
     /// when this list alone owns its buffer's tail and it has room, else into a new
     /// buffer after copying the entries so far.
@@ -111,8 +99,8 @@ public struct AttributeList: Hashable, @unchecked Sendable {
         upper = UInt32(chunk.used)
     }
 
-    /// Empties the list, keeping its buffer when it owns one: a decoder reuses one list
-    /// as scratch.
+    /// Empties the list, keeping its buffer when it owns one (to refill it without
+    /// allocating).
     public mutating func removeAll(keepingCapacity: Bool = false) {
         if keepingCapacity, storage != nil, isKnownUniquelyReferenced(&storage!) {
             storage!.clear()
@@ -193,10 +181,8 @@ public struct AttributeArena {
 
     /// A list with the same entries whose bytes live in this arena.
     public mutating func adopt(_ list: AttributeList) -> AttributeList {
-        let n = list.packedSize
-        guard n > 0 else { return AttributeList() }
-        if chunk == nil || chunk!.room < n { chunk = ByteChunk.make(capacity: max(chunkSize, n)) }
-        return list.copied(into: chunk!)
+        guard !list.isEmpty else { return AttributeList() }
+        return list.withBytes { adopt(bytes: $0) }
     }
 
     fileprivate mutating func adopt(bytes: UnsafeBufferPointer<UInt8>) -> AttributeList {
@@ -352,8 +338,15 @@ public final class AttributeListBuilder {
         putBytes(UnsafeRawBufferPointer(start: other.base, count: other.count))
     }
 
-    /// Any value, nested ones included.
+    /// Any value, nested ones included; scalars take their direct writers.
     public func value(_ v: AttributeValue) {
+        switch v {
+        case .int(let i): return int(i)
+        case .bool(let b): return bool(b)
+        case .double(let d): return double(d)
+        case .empty: return empty()
+        default: break
+        }
         var size = SizeCount()
         Pack.value(v, into: &size)
         reserve(size.count)
@@ -368,9 +361,7 @@ public final class AttributeListBuilder {
 extension AttributeArena {
     /// The builder's entries as a list in this arena (the builder can then be reset).
     public mutating func adopt(_ builder: AttributeListBuilder) -> AttributeList {
-        let n = builder.count
-        guard n > 0 else { return AttributeList() }
-        return adopt(bytes: builder.bytes)
+        builder.isEmpty ? AttributeList() : adopt(bytes: builder.bytes)
     }
 }
 
@@ -380,15 +371,6 @@ extension AttributeList {
         chunk.append(bytes)
         upper = UInt32(chunk.used)
         storage = chunk
-    }
-
-    fileprivate func copied(into chunk: ByteChunk) -> AttributeList {
-        var copy = AttributeList()
-        copy.lower = UInt32(chunk.used)
-        withBytes { chunk.append($0) }
-        copy.upper = UInt32(chunk.used)
-        copy.storage = chunk
-        return copy
     }
 }
 

@@ -485,12 +485,7 @@ public final class OTLPJSONDecoder {
             }
             guard s.skipLiteral("}}") else { throw CompactFormEnded() }
             list.key(internKey(keyBytes, after: &previousKey), text: keyBytes)
-            switch value {
-            case .int(let i): list.int(i)
-            case .bool(let b): list.bool(b)
-            case .double(let d): list.double(d)
-            default: list.value(value)
-            }
+            list.value(value)
             return true
         } catch {
             s.pos = start
