@@ -35,8 +35,6 @@ public struct RecordFramer: Sendable {
         case unterminated(line: Int)
     }
 
-    /// `firstLine` numbers the first line fed: a framer that starts mid-file (a chunk
-    /// decoded in parallel, or the tail after a parallel load) keeps real line numbers.
     /// What `feed(_:_:)` hands on: a record's bytes are borrowed, valid only inside
     /// the call (they are the fed chunk's own bytes when the record lay whole in it).
     public enum Piece {
@@ -44,6 +42,8 @@ public struct RecordFramer: Sendable {
         case other(Output)
     }
 
+    /// `firstLine` numbers the first line fed: a framer that starts mid-file (a chunk
+    /// decoded in parallel, or the tail after a parallel load) keeps real line numbers.
     public init(maxRecordBytes: Int = 64 << 20, firstLine: Int = 1) {
         self.maxRecordBytes = maxRecordBytes
         self.nextLine = firstLine
