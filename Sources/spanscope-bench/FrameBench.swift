@@ -59,7 +59,7 @@ struct FrameBench {
     /// tenant of this shared box shifts a whole round, not the best one.
     private func bestMedian(_ body: () -> Void) -> Double {
         let rounds = plan.quick ? 1 : 3, frames = plan.quick ? 30 : 200
-        return (0..<rounds).map { _ in Stats.median((0..<frames).map { _ in Clock.time(body) }) }.min()!
+        return Stats.best(of: rounds) { Stats.median((0..<frames).map { _ in Clock.time(body) }) }
     }
 
     private func blankFrame() -> Canvas {

@@ -13,9 +13,9 @@ struct IngestBench {
         for file in corpus.mixed {
             // Best of three on both sides: single runs on this shared box vary by ±30%.
             let runs = plan.repeats
-            let sequential = try best(runs) { try ingest(file, workers: 1) }
-            let parallel = try best(runs) { try ingest(file, workers: workers) }
-            let newlines = best(runs) { countNewlines(file.path) }
+            let sequential = try Stats.best(of: runs) { try ingest(file, workers: 1) }
+            let parallel = try Stats.best(of: runs) { try ingest(file, workers: workers) }
+            let newlines = Stats.best(of: runs) { countNewlines(file.path) }
             var references: [(String, Double?)] = [("newline count (read + memchr)", newlines)]
             references.append(("orjson (Python, parse only)", python("orjson", file.path, runs)))
             references.append(("pysimdjson (parse only)", python("simdjson", file.path, runs)))
@@ -94,11 +94,5 @@ struct IngestBench {
         var status: Int32 = 0
         let seconds = Clock.time { status = Shell.run("jq -c . \(Shell.quote(path)) >/dev/null").status }
         return status == 0 ? seconds : nil
-    }
-
-    private func best(_ runs: Int, _ body: () throws -> Double) rethrows -> Double {
-        var best = Double.infinity
-        for _ in 0..<max(1, runs) { best = min(best, try body()) }
-        return best
     }
 }

@@ -12,9 +12,9 @@ struct StageBench {
         printErr("ingest stages")
         guard let file = corpus.mixed.last else { return }
         let runs = plan.repeats
-        let frame = best(runs) { Self.stream(file.path, decode: false, store: false) }
-        let decode = best(runs) { Self.stream(file.path, decode: true, store: false) }
-        let all = best(runs) { Self.stream(file.path, decode: true, store: true) }
+        let frame = Stats.best(of: runs) { Self.stream(file.path, decode: false, store: false) }
+        let decode = Stats.best(of: runs) { Self.stream(file.path, decode: true, store: false) }
+        let all = Stats.best(of: runs) { Self.stream(file.path, decode: true, store: true) }
         let section = "ingest stages \(Units.bytes(Double(file.bytes))), 1 core"
         let rows = [("read + frame lines", frame), ("+ decode spans", decode), ("+ add to the store", all)]
         for (label, seconds) in rows {
@@ -25,16 +25,11 @@ struct StageBench {
         }
     }
 
-    /// One full ingest of `path` (what `--stages-on` runs under a profiler): on one
-    /// core through the stages above, or on `workers` threads the explorer's way.
+    /// One full ingest of `path` on `workers` threads, the explorer's way (what
+    /// `--stages-on` runs under a profiler).
     static func profile(path: String, workers: Int) throws {
-        var seconds = 0.0
-        if workers <= 1 {
-            seconds = stream(path, decode: true, store: true)
-        } else {
-            var held = TraceStore(maxSpans: Int.max / 2)
-            seconds = try Clock.time { try FileLoader.stream(path: path, workers: workers) { held.add($0.spans) } }
-        }
+        var held = TraceStore(maxSpans: Int.max / 2)
+        let seconds = try Clock.time { try FileLoader.stream(path: path, workers: workers) { held.add($0.spans) } }
         printErr(String(format: "ingested %@ in %.3f s on %d thread(s)", path, seconds, max(1, workers)))
     }
 
@@ -60,9 +55,5 @@ struct StageBench {
                 if store, let result { held.add(result.spans) }
             }
         }
-    }
-
-    private func best(_ runs: Int, _ body: () -> Double) -> Double {
-        (0..<max(1, runs)).map { _ in body() }.min()!
     }
 }
