@@ -191,7 +191,7 @@ public struct AppState: Sendable {
     public var servicePalette: [String: Int] = [:]
     /// Each trace's findings, kept until the trace changes: the services and Insights
     /// views refresh often while data streams in and share these.
-    var findingsCache: [TraceID: (generation: Int, findings: [Finding])] = [:]
+    var findingsCache: [TraceID: (generation: Int, state: TraceFindings, findings: [Finding])] = [:]
     /// Verdicts on attribute keys and span names, shared by every trace checked.
     var insightMemo = Insights.Memo()
     /// The rules and secret keys (`--config`): findings and masking both follow it.
@@ -216,11 +216,16 @@ public struct AppState: Sendable {
         refresh()
     }
 
-    /// One trace's findings, from the cache unless the trace changed since.
+    /// One trace's findings, from the cache unless the trace changed since, then brought
+    /// up to date incrementally.
     mutating func findings(for trace: Trace) -> [Finding] {
         if let cached = findingsCache[trace.id], cached.generation == trace.storeGeneration { return cached.findings }
-        let findings = Insights.check(trace, config: insightConfig, memo: &insightMemo)
-        findingsCache[trace.id] = (trace.storeGeneration, findings)
+        // Taken out while updated, so its arrays are not copied; only new spans and
+        // adopted orphans are checked.
+        var state = findingsCache.removeValue(forKey: trace.id)?.state ?? TraceFindings()
+        state.update(trace, config: insightConfig, memo: &insightMemo)
+        let findings = state.findings
+        findingsCache[trace.id] = (trace.storeGeneration, state, findings)
         return findings
     }
 

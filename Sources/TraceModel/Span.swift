@@ -99,6 +99,10 @@ public struct Resource: Hashable, Sendable {
 
     func isSameStorage(as other: Resource) -> Bool { storage === other.storage }
 
+    /// Which shared copy this is: spans decoded from one batch hold the same one. Stable
+    /// only while some span holds it (lets a caller work out a verdict once per copy).
+    public var identity: ObjectIdentifier { ObjectIdentifier(storage) }
+
     public static func == (a: Resource, b: Resource) -> Bool {
         a.storage === b.storage || (a.serviceName == b.serviceName && a.attributes == b.attributes)
     }

@@ -17,6 +17,9 @@ public struct Trace: Sendable {
     /// The store generation of the trace's last change. Unlike `revision` it never
     /// repeats for an id, even when an evicted trace arrives again.
     public internal(set) var storeGeneration = 0
+    /// The store generation in which this trace was first added: tells a trace that was
+    /// evicted and came back apart from the one held before under the same id.
+    public internal(set) var createdGeneration = 0
 
     public init(id: TraceID) {
         self.id = id

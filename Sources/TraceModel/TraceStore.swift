@@ -29,7 +29,9 @@ public struct TraceStore: Sendable {
             if let found = traces.index(forKey: span.traceID) {
                 position = found
             } else {
-                traces[span.traceID] = Trace(id: span.traceID)
+                var trace = Trace(id: span.traceID)
+                trace.createdGeneration = generation
+                traces[span.traceID] = trace
                 arrival.append(span.traceID)
                 position = traces.index(forKey: span.traceID)!
             }
