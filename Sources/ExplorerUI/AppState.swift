@@ -18,6 +18,8 @@ public enum Msg: Sendable {
     case remoteServices([String])
     /// Trace list rows from the backend for traces not fetched yet (Jaeger summaries).
     case remoteSummaries([TraceSummary])
+    /// A `rebuildWaterfall` effect's result, and how long it took to run.
+    case waterfallRebuilt(WaterfallRebuild.Result, tookMillis: Int64)
 }
 
 /// What `update` asks the outside world to do.
@@ -31,6 +33,9 @@ public enum Effect: Equatable, Sendable {
     case setPaused(Bool)
     /// Fetch one whole trace from the backend (its row came from a summary).
     case fetchTrace(TraceID)
+    /// Run this off the main thread and send back `.waterfallRebuilt`: the open trace
+    /// changed and is too big to rebuild between two keys.
+    case rebuildWaterfall(WaterfallRebuild)
 }
 
 /// A scrollable list position.
@@ -207,6 +212,19 @@ public struct AppState: Sendable {
     var lastRefreshMillis: Int64?
     /// The least time between two recomputations of lists while data streams in.
     public var refreshIntervalMillis: Int64 = 200
+    /// An open trace of this many spans or more is rebuilt off the main thread when it
+    /// changes (a `rebuildWaterfall` effect); smaller ones are rebuilt in place.
+    public var backgroundRebuildSpans = 20_000
+    /// The rebuild handed out and not answered yet; no second one starts meanwhile.
+    var rebuildInFlight: Int?
+    var rebuildSerial = 0
+    /// No new rebuild before this tick: one rebuild's cost of rest between two, so a
+    /// live million-span trace takes at most about half a core.
+    var nextRebuildMillis: Int64 = 0
+    var lastTickMillis: Int64 = 0
+    /// Effects raised by a refresh (asking for a rebuild), whatever triggered it;
+    /// returned by the `update` that raised them.
+    var refreshEffects: [Effect] = []
 
     public init(store: TraceStore = TraceStore(), sourceName: String, width: Int = 80, height: Int = 24) {
         self.store = store

@@ -17,6 +17,15 @@ extension AppState {
     /// Applies one message; the returned effects are for the outside world.
     @discardableResult
     public mutating func update(_ msg: Msg) -> [Effect] {
+        var effects = apply(msg)
+        if !refreshEffects.isEmpty {
+            effects += refreshEffects
+            refreshEffects = []
+        }
+        return effects
+    }
+
+    private mutating func apply(_ msg: Msg) -> [Effect] {
         switch msg {
         case .key(let key):
             needsRender = true
@@ -49,7 +58,10 @@ extension AppState {
                 remoteServices = names
                 forceRefresh()
             }
+        case .waterfallRebuilt(let result, let took):
+            adoptRebuild(result, tookMillis: took)
         case .tick(let now):
+            lastTickMillis = now
             if let id = pendingTraceToOpen, store.trace(id) != nil {
                 pendingTraceToOpen = nil
                 openTrace(id)
@@ -565,6 +577,12 @@ extension AppState {
     static func relayout(_ w: inout WaterfallViewState, keeping index: Int?, preferRun: Bool = false) {
         w.rows = WaterfallLayout.rows(trace: w.trace, tree: w.tree, options: w.options)
         markMatchRows(&w)
+        place(&w, keeping: index, preferRun: preferRun)
+    }
+
+    /// Puts the cursor on the row of this span (or run), or of its nearest visible
+    /// ancestor when it is folded away.
+    static func place(_ w: inout WaterfallViewState, keeping index: Int?, preferRun: Bool = false) {
         guard let index else { return }
         let isRun: (WaterfallRow) -> Bool = { if case .run = $0.kind { return true } else { return false } }
         if let row = w.rows.firstIndex(where: { $0.anchorSpan == index && isRun($0) == preferRun })
@@ -692,18 +710,44 @@ extension AppState {
         if traces.position.scroll > 0 { traces.position.scroll += delta }
     }
 
+    /// The open trace changed: a small one is rebuilt here; a big one is handed out
+    /// as a `rebuildWaterfall` effect (one at a time), and the screen shows the version
+    /// it has until the result comes back.
     private mutating func refreshWaterfall() {
         guard var w = waterfall, let trace = store.trace(w.traceID) else { return }
         guard trace.revision != w.trace.revision || trace.spanCount != w.trace.spanCount else { return }
-        let id = w.rows.indices.contains(w.position.cursor) ? w.rows[w.position.cursor].anchorSpan.map { w.trace.spans[$0].spanID } : nil
-        w.trace = trace
-        w.tree = trace.tree()
-        w.displayRank = WaterfallViewState.ranks(w.tree, count: trace.spanCount)
-        w.rootName = trace.rootSpan?.name ?? ""
-        w.findings = WaterfallViewState.bySpan(findings(for: trace))
-        Self.findMatches(&w)
-        Self.relayout(&w, keeping: id.flatMap(trace.index(of:)))
+        if trace.spanCount < backgroundRebuildSpans {
+            let anchor = w.anchorSpanID
+            w = w.rebuilt(with: trace, findings: findings(for: trace))
+            Self.place(&w, keeping: anchor.flatMap(trace.index(of:)))
+            waterfall = w
+            return
+        }
+        // The answer to the one in flight looks at the store again when it lands.
+        guard rebuildInFlight == nil else { return }
+        guard lastTickMillis >= nextRebuildMillis else {
+            shownGeneration = -1
+            return
+        }
+        rebuildSerial += 1
+        rebuildInFlight = rebuildSerial
+        refreshEffects.append(.rebuildWaterfall(WaterfallRebuild(serial: rebuildSerial, base: w, trace: trace,
+                                                                 findings: findings(for: trace))))
+    }
+
+    private mutating func adoptRebuild(_ result: WaterfallRebuild.Result, tookMillis: Int64) {
+        guard rebuildInFlight == result.serial else { return }
+        rebuildInFlight = nil
+        nextRebuildMillis = lastTickMillis + max(0, tookMillis)
+        guard var w = waterfall, w.traceID == result.base.traceID else { return }
+        w.adopt(result)
         waterfall = w
+        needsRender = true
+        clampAll()
+        // Spans that came in while it ran: the next tick's refresh asks again.
+        if let now = store.trace(w.traceID), now.revision != w.trace.revision || now.spanCount != w.trace.spanCount {
+            shownGeneration = -1
+        }
     }
 
     /// Keeps every cursor inside its list and on screen.

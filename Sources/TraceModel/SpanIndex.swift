@@ -12,7 +12,7 @@ struct SpanIndex: Sendable {
     /// Traces up to this size are scanned: cheaper than a table, in time and bytes.
     static let scanLimit = 16
 
-    func find(_ id: SpanID, in spans: [Span]) -> Int? {
+    func find(_ id: SpanID, in spans: SpanRows) -> Int? {
         if slots.isEmpty {
             return spans.firstIndex { $0.spanID == id }
         }
@@ -27,7 +27,7 @@ struct SpanIndex: Sendable {
     }
 
     /// Records that `spans.last` (a new id) was just appended.
-    mutating func didAppend(to spans: [Span]) {
+    mutating func didAppend(to spans: SpanRows) {
         let n = spans.count
         if n <= Self.scanLimit { return }
         if slots.isEmpty || n * 2 > slots.count {
@@ -37,7 +37,7 @@ struct SpanIndex: Sendable {
         }
     }
 
-    private mutating func rebuild(_ spans: [Span]) {
+    private mutating func rebuild(_ spans: SpanRows) {
         var size = 64
         while size <= spans.count * 2 { size <<= 1 }
         slots = Array(repeating: 0, count: size)

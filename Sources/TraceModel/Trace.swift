@@ -2,7 +2,7 @@
 /// Aggregates are kept up to date on every add; the tree is built on demand.
 public struct Trace: Sendable {
     public let id: TraceID
-    public private(set) var spans: [Span] = []
+    public private(set) var spans = SpanRows()
     private var index = SpanIndex()
     public private(set) var startTime: Int64 = .max
     public private(set) var endTime: Int64 = .min
@@ -25,7 +25,7 @@ public struct Trace: Sendable {
         self.id = id
     }
 
-    public init(id: TraceID, spans: [Span]) {
+    public init(id: TraceID, spans: some Sequence<Span>) {
         self.id = id
         for span in spans { add(span) }
     }

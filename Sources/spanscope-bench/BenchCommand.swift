@@ -25,8 +25,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Where the corpus files are written and reused.")
     var dir = "/tmp/spanscope-bench"
 
-    @Option(help: "Sections to run, comma separated: ingest,stages,memory,open,frame,live,terminal.")
-    var only = "ingest,stages,memory,open,frame,live,terminal"
+    @Option(help: "Sections to run, comma separated: ingest,stages,memory,open,grow,frame,live,terminal.")
+    var only = "ingest,stages,memory,open,grow,frame,live,terminal"
 
     @Option(help: "Decoding threads for the parallel ingest figure.")
     var workers = FileLoader.defaultWorkers
@@ -62,6 +62,7 @@ struct BenchCommand: ParsableCommand {
         if sections.contains("stages") { try StageBench(plan: plan, corpus: corpus).run(&report) }
         if sections.contains("memory") { try MemoryBench(plan: plan, corpus: corpus).run(&report) }
         if sections.contains("open") { try OpenBench(plan: plan, corpus: corpus).run(&report) }
+        if sections.contains("grow") { try GrowBench(plan: plan, corpus: corpus).run(&report) }
         if sections.contains("frame") { try FrameBench(plan: plan, corpus: corpus).run(&report) }
         if sections.contains("live") { try LiveBench(plan: plan).run(&report) }
         if sections.contains("terminal") { try TerminalBench(plan: plan).run(&report) }

@@ -13,6 +13,8 @@ struct ExplorerSession {
     let stopSources: () -> Void
     /// Set when the source is a Jaeger backend.
     var poller: JaegerPoller?
+    let rebuilder = WaterfallRebuilder()
+    let screen = NcursesScreen()
     /// At most this many spans go into the store between two key reads.
     static let spansPerSlice = 50_000
 
@@ -31,7 +33,6 @@ struct ExplorerSession {
 
     /// Runs until quit or a termination signal; returns the signal number, or 0.
     mutating func run() -> Int32 {
-        let screen = NcursesScreen()
         let color = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
         screen.start(theme: theme, colorAllowed: color, inputTimeoutMillis: 30)
         defer {
@@ -67,13 +68,14 @@ struct ExplorerSession {
                 backlogHead = 0
             }
             if !spans.isEmpty { state.update(.spans(spans)) }
+            if let (done, took) = rebuilder.take() { state.update(.waterfallRebuilt(done, tookMillis: took)) }
             let behind = !backlog.isEmpty
             if behind != polling {
                 polling = behind
                 screen.setInputTimeout(milliseconds: behind ? 0 : 30)
             }
             let tickStart = Self.monotonicMillis()
-            state.update(.tick(milliseconds: tickStart))
+            if perform(state.update(.tick(milliseconds: tickStart))) { return 0 }
             // Lists are recomputed from the whole store; when that gets slow (a big file
             // loading), recompute less often so keys keep most of the time.
             let took = Self.monotonicMillis() - tickStart
@@ -89,20 +91,27 @@ struct ExplorerSession {
                 screen.invalidate()
                 state.update(.resize(width: size.width, height: size.height))
             case .key(let key):
-                for effect in state.update(.key(key)) {
-                    switch effect {
-                    case .quit: return 0
-                    case .copy(let text): screen.copyToClipboard(text)
-                    case .search(let s):
-                        poller?.setSearch(LiveSearch(service: s.service, operation: s.operation, attributes: s.tags, lookback: s.lookback,
-                                                     window: s.window, minDuration: s.minDuration, maxDuration: s.maxDuration, limit: s.limit))
-                    case .setPaused(let paused): poller?.setPaused(paused)
-                    case .fetchTrace(let id): poller?.fetchTrace(id)
-                    }
-                }
+                if perform(state.update(.key(key))) { return 0 }
             }
         }
         return TerminalRestore.pendingSignal
+    }
+
+    /// Carries out what an update asked for; true when it asked to quit.
+    private func perform(_ effects: [Effect]) -> Bool {
+        for effect in effects {
+            switch effect {
+            case .quit: return true
+            case .copy(let text): screen.copyToClipboard(text)
+            case .search(let s):
+                poller?.setSearch(LiveSearch(service: s.service, operation: s.operation, attributes: s.tags, lookback: s.lookback,
+                                             window: s.window, minDuration: s.minDuration, maxDuration: s.maxDuration, limit: s.limit))
+            case .setPaused(let paused): poller?.setPaused(paused)
+            case .fetchTrace(let id): poller?.fetchTrace(id)
+            case .rebuildWaterfall(let job): rebuilder.start(job)
+            }
+        }
+        return false
     }
 }
 

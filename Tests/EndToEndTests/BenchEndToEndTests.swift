@@ -15,7 +15,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = try Tmux.shell("\(Tmux.quote(Self.bench)) --quick --dir \(Tmux.quote(dir)) 2>/dev/null; echo \"rc=$?\"")
         #expect(out.hasSuffix("rc=0\n"), "\(out)")
-        for section in ["ingest", "ingest stages", "memory", "open", "frame 200×60", "refresh", "live"] {
+        for section in ["ingest", "ingest stages", "memory", "open", "grow", "frame 200×60", "refresh", "live"] {
             #expect(out.contains("\n" + section), "no \(section) rows in:\n\(out)")
         }
         #expect(out.contains("orjson") && out.contains("newline count"), "references are listed even when not installed")

@@ -1,0 +1,80 @@
+import TraceInsights
+import TraceModel
+
+/// Rebuilding the open waterfall for a newer version of its trace: tree, ranks, search
+/// matches and rows. For a big live trace that costs as much as opening it, so the state
+/// hands it out as an effect, the main loop runs it on another thread, and the result
+/// comes back as a message; the screen keeps showing the previous version meanwhile.
+public struct WaterfallRebuild: Sendable, Equatable {
+    public let serial: Int
+    /// The waterfall as it was when the rebuild was asked for.
+    let base: WaterfallViewState
+    let trace: Trace
+    let findings: [Finding]
+
+    public var traceID: TraceID { trace.id }
+    public var spanCount: Int { trace.spanCount }
+
+    public static func == (a: WaterfallRebuild, b: WaterfallRebuild) -> Bool { a.serial == b.serial }
+
+    /// Does the work; pure, and safe on any thread.
+    public func run() -> Result {
+        Result(serial: serial, base: base, state: base.rebuilt(with: trace, findings: findings))
+    }
+
+    public struct Result: Sendable {
+        public let serial: Int
+        let base: WaterfallViewState
+        let state: WaterfallViewState
+    }
+}
+
+extension WaterfallViewState {
+    /// This waterfall for a newer version of its trace: everything derived from the
+    /// trace is recomputed under the same folds, search and filter; the cursor is left
+    /// for the caller to put back.
+    func rebuilt(with trace: Trace, findings: [Finding]) -> WaterfallViewState {
+        var w = self
+        w.trace = trace
+        w.tree = trace.tree()
+        w.displayRank = Self.ranks(w.tree, count: trace.spanCount)
+        w.rootName = trace.rootSpan?.name ?? ""
+        w.findings = Self.bySpan(findings)
+        AppState.findMatches(&w)
+        w.rows = WaterfallLayout.rows(trace: w.trace, tree: w.tree, options: w.options)
+        AppState.markMatchRows(&w)
+        return w
+    }
+
+    /// The span the cursor stands for, by id (indices change between versions).
+    var anchorSpanID: SpanID? {
+        guard rows.indices.contains(position.cursor), let i = rows[position.cursor].anchorSpan else { return nil }
+        return trace.spans[i].spanID
+    }
+
+    /// Takes a rebuild's trace-derived parts, keeping this state's place and whatever
+    /// the user changed since the rebuild was asked for (folds, search, filter): those
+    /// are applied to the new version here.
+    mutating func adopt(_ result: WaterfallRebuild.Result) {
+        let anchor = anchorSpanID
+        let fresh = result.state
+        let userChanged = options != result.base.options || search != result.base.search
+            || hideNonMatching != result.base.hideNonMatching
+        trace = fresh.trace
+        tree = fresh.tree
+        displayRank = fresh.displayRank
+        rootName = fresh.rootName
+        findings = fresh.findings
+        if userChanged {
+            AppState.findMatches(&self)
+            rows = WaterfallLayout.rows(trace: trace, tree: tree, options: options)
+            AppState.markMatchRows(&self)
+        } else {
+            matchSpans = fresh.matchSpans
+            options.keep = fresh.options.keep
+            rows = fresh.rows
+            matches = fresh.matches
+        }
+        AppState.place(&self, keeping: anchor.flatMap(trace.index(of:)))
+    }
+}
