@@ -71,6 +71,45 @@ import Testing
         #expect(!t.screen().contains("spanscope ›"))
     }
 
+    /// A trace over the size that is rebuilt off the main thread (20k spans), open while
+    /// spans of it are appended: the new span shows in the waterfall, in start order.
+    @Test func aBigOpenTraceTakesAppendedSpans() throws {
+        try #require(Tmux.available, "tmux and the built spanscope binary are needed (.ci/run installs tmux)")
+        let traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
+        let t0: Int64 = 1_795_559_836_000_000_000
+        func span(_ id: Int, parent: Int?, name: String, start: Int64, end: Int64) -> String {
+            let p = parent.map { #","parentSpanId":"\#(String(format: "%016x", $0))""# } ?? ""
+            return #"{"traceId":"\#(traceID)","spanId":"\#(String(format: "%016x", id))"\#(p),"name":"\#(name)","kind":1,"startTimeUnixNano":"\#(start)","endTimeUnixNano":"\#(end)"}"#
+        }
+        func line(_ spans: [String], service: String) -> String {
+            #"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"\#(service)"}}]},"scopeSpans":[{"spans":["#
+                + spans.joined(separator: ",") + "]}]}]}"
+        }
+        var spans = [span(1, parent: nil, name: "import catalog", start: t0, end: t0 + 10_000_000_000)]
+        for i in 0..<25_000 {
+            let start = t0 + 1_000_000 + Int64(i) * 100_000
+            spans.append(span(2 + i, parent: 1, name: "row \(i)", start: start, end: start + 50_000))
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("big-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let body = stride(from: 0, to: spans.count, by: 500).map { line(Array(spans[$0..<min($0 + 500, spans.count)]), service: "importer") }
+        try (body.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+
+        let t = Tmux()
+        try t.start("\(Tmux.quote(Tmux.binary)) --file \(Tmux.quote(path)) --trace \(traceID)")
+        t.waitFor(text: "row 3")
+        try appendLine(line([span(0xfffff, parent: 1, name: "late arrival", start: t0 + 500_000, end: t0 + 900_500_000)],
+                            service: "late-service"), to: path)
+        let screen = t.waitFor(text: "late arrival")
+        let lines = screen.split(separator: "\n").map(String.init)
+        let late = try #require(lines.firstIndex { $0.contains("late arrival") })
+        let row0 = try #require(lines.firstIndex { $0.contains("row 0 ") })
+        #expect(late < row0, "the new span sorts in by its start:\n\(screen)")
+        #expect(lines[late].contains("late-service"))
+        try t.keys("q")
+        t.waitFor(text: "SPANSCOPE-EXIT=0")
+    }
+
     @Test(arguments: [("TERM", 143), ("HUP", 129), ("INT", 130), ("SEGV", 139), ("ABRT", 134)])
     func signalsRestoreTheTerminal(_ signal: String, _ code: Int) throws {
         try #require(Tmux.available, "tmux and the built spanscope binary are needed (.ci/run installs tmux)")
