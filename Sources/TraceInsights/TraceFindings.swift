@@ -23,8 +23,11 @@ public struct TraceFindings: Sendable {
     private var orphans: [Int] = []
     private var rootCount = 0
     /// The earliest two roots by (start, index): `multiple-roots` names the second.
-    private var firstRoots: [(start: Int64, index: Int, span: Span)] = []
-    private var servicesSeen = Set<String>()
+    private var firstRoot: (start: Int64, index: Int, span: Span)?
+    private var secondRoot: (start: Int64, index: Int, span: Span)?
+    /// Services whose resource was checked; a trace has a handful, so a list (no
+    /// hashing, one allocation at most: most traces are small and many).
+    private var servicesSeen: [String] = []
     private var resourceFindings: [Finding] = []
     private var traceID: TraceID?
     private var config: InsightConfig?
@@ -36,9 +39,10 @@ public struct TraceFindings: Sendable {
     /// Everything found, in the order of a check of the whole trace: per span in span
     /// order, then the trace's roots, then resources once per service.
     public var findings: [Finding] {
+        if rootCount <= 1 && resourceFindings.isEmpty { return spanFindings }
         var out = spanFindings
-        if rootCount > 1, let traceID, let config {
-            Self.add("multiple-roots", firstRoots[1].span, "\(rootCount) spans without a parent", traceID: traceID, config: config) {
+        if rootCount > 1, let traceID, let config, let second = secondRoot {
+            Self.add("multiple-roots", second.span, "\(rootCount) spans without a parent", traceID: traceID, config: config) {
                 out.append($0)
             }
         }
@@ -86,13 +90,18 @@ public struct TraceFindings: Sendable {
             checker.check(i, memo: &memo) { spanFindings.append($0); producers.append(i) }
             if !span.hasParent {
                 rootCount += 1
-                firstRoots.append((span.startTime, i, span))
-                firstRoots.sort { ($0.start, $0.index) < ($1.start, $1.index) }
-                if firstRoots.count > 2 { firstRoots.removeLast() }
+                let root = (start: span.startTime, index: i, span: span)
+                if let first = firstRoot, (first.start, first.index) <= (root.start, root.index) {
+                    if let second = secondRoot, (second.start, second.index) <= (root.start, root.index) {} else { secondRoot = root }
+                } else {
+                    secondRoot = firstRoot
+                    firstRoot = root
+                }
             } else if trace.index(of: span.parentSpanID) == nil {
                 orphans.append(i)
             }
-            if servicesSeen.insert(span.serviceName).inserted {
+            if !servicesSeen.contains(span.serviceName) {
+                servicesSeen.append(span.serviceName)
                 let resource = span.resource
                 if resource.attributes[key: "service.name"] == nil || span.serviceName.hasPrefix("unknown_service") {
                     let why = resource.attributes[key: "service.name"] == nil ? "no service.name" : "service.name \(span.serviceName)"
@@ -120,7 +129,8 @@ private struct SpanChecker {
     let trace: Trace
     let config: InsightConfig
     let settled: Bool
-    private var resourceVerdicts: [ObjectIdentifier: [(rule: String, message: String)]] = [:]
+    /// Per resource copy seen in this update; a handful, so searched in a list.
+    private var resourceVerdicts: [(resource: ObjectIdentifier, found: [(rule: String, message: String)])] = []
 
     init(trace: Trace, config: InsightConfig, settled: Bool) {
         self.trace = trace
@@ -207,11 +217,11 @@ private struct SpanChecker {
         }
         let resource = span.resource
         let found: [(rule: String, message: String)]
-        if let known = resourceVerdicts[resource.identity] {
-            found = known
+        if let known = resourceVerdicts.first(where: { $0.resource == resource.identity }) {
+            found = known.found
         } else {
             found = resource.attributes.compactMap { exposure($0, place: "resource ", verdict: memo.key($0.key, config: config)) }
-            resourceVerdicts[resource.identity] = found
+            if resourceVerdicts.count < 64 { resourceVerdicts.append((resource.identity, found)) }
         }
         for (rule, message) in found { add(rule, span, message) }
         for event in span.events {
