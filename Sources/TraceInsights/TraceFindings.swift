@@ -70,7 +70,7 @@ public struct TraceFindings: Sendable {
         }
         if !adopted.isEmpty {
             var redone: [(Int, Finding)] = []
-            for i in adopted { checker.check(i, memo: &memo) { redone.append((i, $0)) } }
+            for i in adopted { checker.check(trace.spans[i], memo: &memo) { redone.append((i, $0)) } }
             let adoptedSet = Set(adopted)
             var merged: [(Int, Finding)] = []
             merged.reserveCapacity(spanFindings.count + redone.count)
@@ -87,7 +87,7 @@ public struct TraceFindings: Sendable {
 
         for i in checked..<trace.spanCount {
             let span = trace.spans[i]
-            checker.check(i, memo: &memo) { spanFindings.append($0); producers.append(i) }
+            checker.check(span, memo: &memo) { spanFindings.append($0); producers.append(i) }
             if !span.hasParent {
                 rootCount += 1
                 let root = (start: span.startTime, index: i, span: span)
@@ -138,8 +138,7 @@ private struct SpanChecker {
         self.settled = settled
     }
 
-    mutating func check(_ index: Int, memo: inout Insights.Memo, into sink: (Finding) -> Void) {
-        let span = trace.spans[index]
+    mutating func check(_ span: Span, memo: inout Insights.Memo, into sink: (Finding) -> Void) {
         let traceID = trace.id
         let config = config
         func add(_ id: String, _ span: Span?, _ message: String) {
