@@ -196,13 +196,24 @@ public struct AppState: Sendable {
     public var servicePalette: [String: Int] = [:]
     /// Each trace's findings, kept until the trace changes: the services and Insights
     /// views refresh often while data streams in and share these.
-    var findingsCache: [TraceID: (generation: Int, state: TraceFindings, findings: [Finding])] = [:]
+    var findingsCache: [TraceID: FindingsEntry] = [:]
+    struct FindingsEntry {
+        var generation: Int
+        var state: TraceFindings
+        var findings: [Finding]
+    }
+    /// Errors and warnings per service of each trace, for the services view: apart from
+    /// the entries so that summing them copies two words a trace, not a whole entry.
+    var findingCounts: [TraceID: (generation: Int, counts: [(service: String, errors: Int, warnings: Int)])] = [:]
+    /// The services list, reworked per trace only when the trace changed.
+    var serviceSummaryCache = ServiceSummaryCache()
     /// Verdicts on attribute keys and span names, shared by every trace checked.
     var insightMemo = Insights.Memo()
     /// The rules and secret keys (`--config`): findings and masking both follow it.
     public var insightConfig = InsightConfig() {
         didSet {
             findingsCache = [:]
+            findingCounts = [:]
             insightMemo = Insights.Memo()
         }
     }
@@ -236,25 +247,59 @@ public struct AppState: Sendable {
 
     /// One trace's findings, from the cache unless the trace changed since, then brought
     /// up to date incrementally.
-    mutating func findings(for trace: Trace) -> [Finding] {
-        if let cached = findingsCache[trace.id], cached.generation == trace.storeGeneration { return cached.findings }
+    mutating func findings(for trace: Trace) -> [Finding] { findingsEntry(for: trace).findings }
+
+    private mutating func findingsEntry(for trace: Trace) -> FindingsEntry {
+        if let cached = findingsCache[trace.id], cached.generation == trace.storeGeneration { return cached }
         // Taken out while updated, so its arrays are not copied; only new spans and
         // adopted orphans are checked.
         var state = findingsCache.removeValue(forKey: trace.id)?.state ?? TraceFindings()
         state.update(trace, config: insightConfig, memo: &insightMemo)
         let findings = state.findings
-        findingsCache[trace.id] = (trace.storeGeneration, state, findings)
-        return findings
+        var counts: [(service: String, errors: Int, warnings: Int)] = []
+        for f in findings where f.severity >= .warning {
+            let k = counts.firstIndex { $0.service == f.service } ?? {
+                counts.append((f.service, 0, 0))
+                return counts.count - 1
+            }()
+            if f.severity == .error { counts[k].errors += 1 } else { counts[k].warnings += 1 }
+        }
+        let entry = FindingsEntry(generation: trace.storeGeneration, state: state, findings: findings)
+        findingsCache[trace.id] = entry
+        findingCounts[trace.id] = (trace.storeGeneration, counts)
+        return entry
+    }
+
+    /// Errors and warnings found per service, over every held trace; sums the cached
+    /// per-trace counts rather than walking every finding.
+    mutating func findingCountsByService() -> [String: (errors: Int, warnings: Int)] {
+        var out: [String: (errors: Int, warnings: Int)] = [:]
+        let traces = store.traces.values
+        for i in traces.indices {
+            let id = traces[i].id, generation = traces[i].storeGeneration
+            if findingCounts[id]?.generation != generation { _ = findingsEntry(for: traces[i]) }
+            for c in findingCounts[id]?.counts ?? [] {
+                out[c.service, default: (0, 0)].errors += c.errors
+                out[c.service, default: (0, 0)].warnings += c.warnings
+            }
+        }
+        pruneFindingsCache()
+        return out
+    }
+
+    private mutating func pruneFindingsCache() {
+        // Evicted traces leave the cache once it has grown well past the store.
+        if findingsCache.count > 2 * store.traceCount + 64 {
+            findingsCache = findingsCache.filter { store.traces[$0.key] != nil }
+            findingCounts = findingCounts.filter { store.traces[$0.key] != nil }
+        }
     }
 
     /// Every held trace's findings, recomputed only for traces that changed.
     mutating func allFindings() -> [Finding] {
         var out: [Finding] = []
         for trace in store.traces.values { out += findings(for: trace) }
-        // Evicted traces leave the cache once it has grown well past the store.
-        if findingsCache.count > 2 * store.traceCount + 64 {
-            findingsCache = findingsCache.filter { store.traces[$0.key] != nil }
-        }
+        pruneFindingsCache()
         return out
     }
 

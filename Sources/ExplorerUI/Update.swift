@@ -660,7 +660,7 @@ extension AppState {
 
     private mutating func refreshServices() {
         let selected = services.position.cursor < services.rows.count ? services.rows[services.position.cursor].name : nil
-        var rows = store.serviceSummaries()
+        var rows = serviceSummaryCache.summaries(of: store)
         // A remote backend's services show even before any of their spans are loaded.
         let loaded = Set(rows.map(\.name))
         rows += remoteServices.filter { !loaded.contains($0) }.map { ServiceSummary(name: $0) }
@@ -670,13 +670,7 @@ extension AppState {
             rows = rows.filter { $0.name.lowercased().contains(needle) }
         }
         rows.sort(by: services.sort.comparator)
-        var findings: [String: (errors: Int, warnings: Int)] = [:]
-        for f in allFindings() where f.severity >= .warning {
-            var c = findings[f.service] ?? (0, 0)
-            if f.severity == .error { c.errors += 1 } else { c.warnings += 1 }
-            findings[f.service] = c
-        }
-        services.findings = findings
+        services.findings = findingCountsByService()
         services.rows = rows
         if let selected, let i = rows.firstIndex(where: { $0.name == selected }) { services.position.cursor = i }
     }

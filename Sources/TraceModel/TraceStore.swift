@@ -82,35 +82,9 @@ public struct TraceStore: Sendable {
             .sorted { $0.startTime != $1.startTime ? $0.startTime > $1.startTime : $0.traceID < $1.traceID }
     }
 
-    /// Per-service statistics, sorted by name.
+    /// Per-service statistics, sorted by name (the explorer keeps a
+    /// `ServiceSummaryCache` instead, which reworks only the traces that changed).
     public func serviceSummaries() -> [ServiceSummary] {
-        var rows: [String: ServiceSummary] = [:]
-        var entryDurations: [String: [Int64]] = [:]
-        var operations: [String: Set<String>] = [:]
-        for trace in traces.values {
-            var seen = Set<String>()
-            for span in trace.spans {
-                let service = span.serviceName
-                var row = rows[service] ?? ServiceSummary(name: service)
-                row.spanCount += 1
-                if span.isError { row.errorCount += 1 }
-                row.lastSeen = max(row.lastSeen, span.endTime, span.startTime)
-                if seen.insert(service).inserted { row.traceCount += 1 }
-                rows[service] = row
-                operations[service, default: []].insert(span.name)
-                let parentService = trace.span(span.parentSpanID)?.serviceName
-                if parentService != service {
-                    entryDurations[service, default: []].append(span.duration)
-                }
-            }
-        }
-        return rows.values.map { row in
-            var row = row
-            let sorted = (entryDurations[row.name] ?? []).sorted()
-            row.p50 = percentile(sorted, 50)
-            row.p95 = percentile(sorted, 95)
-            row.operations = (operations[row.name] ?? []).sorted()
-            return row
-        }.sorted { $0.name < $1.name }
+        TraceServiceShare.summaries(traces.values.lazy.map(TraceServiceShare.init))
     }
 }
