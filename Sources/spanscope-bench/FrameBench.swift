@@ -47,6 +47,10 @@ struct FrameBench {
         var openList = Clock.now()
         state.update(.key(.char("t")))
         openList = Clock.now() - openList
+        state.update(.spans([Span(traceID: TraceID(high: 0x5eed, low: 2), spanID: SpanID(1), name: "GET /later", kind: .server,
+                                  startTime: 1_796_000_000_000_000_000, endTime: 1_796_000_000_100_000_000,
+                                  resource: Resource(serviceName: "api-gateway"))]))
+        let liveList = Clock.time { state.update(.tick(milliseconds: 1 << 41)) }
         for _ in 0..<5 { state.update(.key(.pageDown)) }
         let list = median(of: state)
         report.add(.init(section: "frame \(width)×\(height)", figure: "traces, \(Units.count(traces)) traces", value: Units.seconds(list),
@@ -57,6 +61,8 @@ struct FrameBench {
                          reference: refName, referenceValue: Units.seconds(reference), ratio: reference / liveServices, goal: "off the key path"))
         report.add(.init(section: "refresh", figure: "traces list, \(Units.count(traces)) traces", value: Units.seconds(openList),
                          reference: refName, referenceValue: Units.seconds(reference), ratio: reference / openList, goal: "off the key path"))
+        report.add(.init(section: "refresh", figure: "  same, after 1 new trace (live)", value: Units.seconds(liveList),
+                         reference: refName, referenceValue: Units.seconds(reference), ratio: reference / liveList, goal: "off the key path"))
     }
 
     private func median(of state: AppState) -> Double {
