@@ -105,5 +105,16 @@ public struct Trace: Sendable {
         Array(Set(spans.map(\.serviceName))).sorted()
     }
 
+    /// How many services are involved, without building and sorting their set: the
+    /// trace list asks it of every trace on each recompute, and a trace has a handful.
+    public var serviceCount: Int {
+        var seen: [String] = []
+        for span in spans where !seen.contains(span.serviceName) {
+            seen.append(span.serviceName)
+            if seen.count > 8 { return services.count }
+        }
+        return seen.count
+    }
+
     public func tree() -> TraceTree { TraceTree(trace: self) }
 }

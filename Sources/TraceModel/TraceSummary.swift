@@ -34,7 +34,7 @@ public struct TraceSummary: Hashable, Sendable {
         duration = trace.duration
         spanCount = trace.spanCount
         errorCount = trace.errorCount
-        serviceCount = trace.services.count
+        serviceCount = trace.serviceCount
     }
 }
 

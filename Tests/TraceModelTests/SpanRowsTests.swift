@@ -40,3 +40,17 @@ import Testing
         #expect(now.spanCount == 5_100 && now.spans[2].name == "re-export" && now.index(of: SpanID(5_100)) == 5_099)
     }
 }
+
+@Suite struct ServiceCountTests {
+    @Test(arguments: [0, 1, 3, 8, 9, 30])
+    func countsDistinctServicesLikeTheSortedList(services: Int) {
+        let id = TraceID(high: 0, low: 7)
+        let spans = (0..<(services * 3)).map { i in
+            Span(traceID: id, spanID: SpanID(UInt64(i + 1)), name: "s", startTime: 1, endTime: 2,
+                 resource: Resource(serviceName: "svc-\((i * 7) % max(1, services))"))
+        }
+        let trace = Trace(id: id, spans: spans)
+        #expect(trace.serviceCount == trace.services.count)
+        #expect(trace.serviceCount == services)
+    }
+}
