@@ -709,7 +709,7 @@ extension AppState {
     /// it has until the result comes back.
     private mutating func refreshWaterfall() {
         guard var w = waterfall, let trace = store.trace(w.traceID) else { return }
-        guard trace.revision != w.trace.revision || trace.spanCount != w.trace.spanCount else { return }
+        guard w.isBehind(trace) else { return }
         if trace.spanCount < backgroundRebuildSpans {
             let anchor = w.anchorSpanID
             w = w.rebuilt(with: trace, findings: findings(for: trace))
@@ -739,7 +739,7 @@ extension AppState {
         needsRender = true
         clampAll()
         // Spans that came in while it ran: the next tick's refresh asks again.
-        if let now = store.trace(w.traceID), now.revision != w.trace.revision || now.spanCount != w.trace.spanCount {
+        if let now = store.trace(w.traceID), w.isBehind(now) {
             shownGeneration = -1
         }
     }

@@ -35,15 +35,24 @@ extension WaterfallViewState {
     /// for the caller to put back.
     func rebuilt(with trace: Trace, findings: [Finding]) -> WaterfallViewState {
         var w = self
-        w.trace = trace
-        w.tree = trace.tree()
-        w.displayRank = Self.ranks(w.tree, count: trace.spanCount)
-        w.rootName = trace.rootSpan?.name ?? ""
-        w.findings = Self.bySpan(findings)
+        w.takeTraceParts(from: WaterfallViewState(trace: trace, findings: findings))
         AppState.findMatches(&w)
-        w.rows = WaterfallLayout.rows(trace: w.trace, tree: w.tree, options: w.options)
-        AppState.markMatchRows(&w)
+        AppState.relayout(&w, keeping: nil)
         return w
+    }
+
+    /// The parts that follow from the trace alone (what the initializer works out).
+    private mutating func takeTraceParts(from other: WaterfallViewState) {
+        trace = other.trace
+        tree = other.tree
+        displayRank = other.displayRank
+        rootName = other.rootName
+        findings = other.findings
+    }
+
+    /// The store holds a newer version of this trace than the one shown.
+    func isBehind(_ current: Trace) -> Bool {
+        current.revision != trace.revision || current.spanCount != trace.spanCount
     }
 
     /// The span the cursor stands for, by id (indices change between versions).
@@ -60,15 +69,10 @@ extension WaterfallViewState {
         let fresh = result.state
         let userChanged = options != result.base.options || search != result.base.search
             || hideNonMatching != result.base.hideNonMatching
-        trace = fresh.trace
-        tree = fresh.tree
-        displayRank = fresh.displayRank
-        rootName = fresh.rootName
-        findings = fresh.findings
+        takeTraceParts(from: fresh)
         if userChanged {
             AppState.findMatches(&self)
-            rows = WaterfallLayout.rows(trace: trace, tree: tree, options: options)
-            AppState.markMatchRows(&self)
+            AppState.relayout(&self, keeping: nil)
         } else {
             matchSpans = fresh.matchSpans
             options.keep = fresh.options.keep
