@@ -196,15 +196,14 @@ public struct AppState: Sendable {
     public var servicePalette: [String: Int] = [:]
     /// Each trace's findings, kept until the trace changes: the services and Insights
     /// views refresh often while data streams in and share these.
-    var findingsCache: [TraceID: FindingsEntry] = [:]
+    var findingsCache = PerTraceCache<FindingsEntry>()
     struct FindingsEntry {
-        var generation: Int
         var state: TraceFindings
         var findings: [Finding]
     }
     /// Errors and warnings per service of each trace, for the services view: apart from
     /// the entries so that summing them copies two words a trace, not a whole entry.
-    var findingCounts: [TraceID: (generation: Int, counts: [(service: String, errors: Int, warnings: Int)])] = [:]
+    var findingCounts = PerTraceCache<[(service: String, errors: Int, warnings: Int)]>()
     /// The services list, reworked per trace only when the trace changed.
     var serviceSummaryCache = ServiceSummaryCache()
     /// Verdicts on attribute keys and span names, shared by every trace checked.
@@ -212,8 +211,8 @@ public struct AppState: Sendable {
     /// The rules and secret keys (`--config`): findings and masking both follow it.
     public var insightConfig = InsightConfig() {
         didSet {
-            findingsCache = [:]
-            findingCounts = [:]
+            findingsCache = PerTraceCache()
+            findingCounts = PerTraceCache()
             insightMemo = Insights.Memo()
         }
     }
@@ -250,10 +249,10 @@ public struct AppState: Sendable {
     mutating func findings(for trace: Trace) -> [Finding] { findingsEntry(for: trace).findings }
 
     private mutating func findingsEntry(for trace: Trace) -> FindingsEntry {
-        if let cached = findingsCache[trace.id], cached.generation == trace.storeGeneration { return cached }
+        if let cached = findingsCache.current(trace.id, generation: trace.storeGeneration) { return cached }
         // Taken out while updated, so its arrays are not copied; only new spans and
         // adopted orphans are checked.
-        var state = findingsCache.removeValue(forKey: trace.id)?.state ?? TraceFindings()
+        var state = findingsCache.take(trace.id)?.state ?? TraceFindings()
         state.update(trace, config: insightConfig, memo: &insightMemo)
         let findings = state.findings
         var counts: [(service: String, errors: Int, warnings: Int)] = []
@@ -264,9 +263,9 @@ public struct AppState: Sendable {
             }()
             if f.severity == .error { counts[k].errors += 1 } else { counts[k].warnings += 1 }
         }
-        let entry = FindingsEntry(generation: trace.storeGeneration, state: state, findings: findings)
-        findingsCache[trace.id] = entry
-        findingCounts[trace.id] = (trace.storeGeneration, counts)
+        let entry = FindingsEntry(state: state, findings: findings)
+        findingsCache.set(entry, trace.id, generation: trace.storeGeneration)
+        findingCounts.set(counts, trace.id, generation: trace.storeGeneration)
         return entry
     }
 
@@ -277,8 +276,8 @@ public struct AppState: Sendable {
         let traces = store.traces.values
         for i in traces.indices {
             let id = traces[i].id, generation = traces[i].storeGeneration
-            if findingCounts[id]?.generation != generation { _ = findingsEntry(for: traces[i]) }
-            for c in findingCounts[id]?.counts ?? [] {
+            if findingCounts.current(id, generation: generation) == nil { _ = findingsEntry(for: traces[i]) }
+            for c in findingCounts.current(id, generation: generation) ?? [] {
                 out[c.service, default: (0, 0)].errors += c.errors
                 out[c.service, default: (0, 0)].warnings += c.warnings
             }
@@ -288,11 +287,8 @@ public struct AppState: Sendable {
     }
 
     private mutating func pruneFindingsCache() {
-        // Evicted traces leave the cache once it has grown well past the store.
-        if findingsCache.count > 2 * store.traceCount + 64 {
-            findingsCache = findingsCache.filter { store.traces[$0.key] != nil }
-            findingCounts = findingCounts.filter { store.traces[$0.key] != nil }
-        }
+        findingsCache.prune(to: store)
+        findingCounts.prune(to: store)
     }
 
     /// Every held trace's findings, recomputed only for traces that changed.

@@ -71,7 +71,7 @@ private struct ServiceTotals {
 /// The services list kept across recomputes: each trace's share is reworked only when
 /// the trace changed (its store generation moved).
 public struct ServiceSummaryCache: Sendable {
-    private var shares: [TraceID: (generation: Int, share: TraceServiceShare)] = [:]
+    private var shares = PerTraceCache<TraceServiceShare>()
 
     public init() {}
 
@@ -82,16 +82,15 @@ public struct ServiceSummaryCache: Sendable {
         let traces = store.traces.values
         for i in traces.indices {
             let id = traces[i].id, generation = traces[i].storeGeneration
-            if let cached = shares[id], cached.generation == generation {
-                current.append(cached.share)
+            if let share = shares.current(id, generation: generation) {
+                current.append(share)
             } else {
                 let share = TraceServiceShare(traces[i])
-                shares[id] = (generation, share)
+                shares.set(share, id, generation: generation)
                 current.append(share)
             }
         }
-        // Evicted traces leave once the cache has grown well past the store.
-        if shares.count > 2 * store.traceCount + 64 { shares = shares.filter { store.traces[$0.key] != nil } }
+        shares.prune(to: store)
         return TraceServiceShare.summaries(current)
     }
 }
