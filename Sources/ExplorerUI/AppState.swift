@@ -201,9 +201,10 @@ public struct AppState: Sendable {
         var state: TraceFindings
         var findings: [Finding]
     }
-    /// Errors and warnings per service of each trace, for the services view: apart from
-    /// the entries so that summing them copies two words a trace, not a whole entry.
-    var findingCounts = PerTraceCache<[(service: String, errors: Int, warnings: Int)]>()
+    /// Errors and warnings per service, kept up to date as traces change.
+    var findingTotals = FindingTotals()
+    /// The trace list for the query in use, reworked per trace as traces change.
+    var traceListCache = TraceListCache()
     /// The services list, reworked per trace only when the trace changed.
     var serviceSummaryCache = ServiceSummaryCache()
     /// Verdicts on attribute keys and span names, shared by every trace checked.
@@ -212,7 +213,7 @@ public struct AppState: Sendable {
     public var insightConfig = InsightConfig() {
         didSet {
             findingsCache = PerTraceCache()
-            findingCounts = PerTraceCache()
+            findingTotals = FindingTotals()
             insightMemo = Insights.Memo()
         }
     }
@@ -254,48 +255,29 @@ public struct AppState: Sendable {
         // adopted orphans are checked.
         var state = findingsCache.take(trace.id)?.state ?? TraceFindings()
         state.update(trace, config: insightConfig, memo: &insightMemo)
-        let findings = state.findings
-        var counts: [(service: String, errors: Int, warnings: Int)] = []
-        for f in findings where f.severity >= .warning {
-            let k = counts.firstIndex { $0.service == f.service } ?? {
-                counts.append((f.service, 0, 0))
-                return counts.count - 1
-            }()
-            if f.severity == .error { counts[k].errors += 1 } else { counts[k].warnings += 1 }
-        }
-        let entry = FindingsEntry(state: state, findings: findings)
+        let entry = FindingsEntry(state: state, findings: state.findings)
         findingsCache.set(entry, trace.id, generation: trace.storeGeneration)
-        findingCounts.set(counts, trace.id, generation: trace.storeGeneration)
         return entry
     }
 
-    /// Errors and warnings found per service, over every held trace; sums the cached
-    /// per-trace counts rather than walking every finding.
+    /// Errors and warnings found per service, over every held trace; recounts only the
+    /// traces that changed since the last time.
     mutating func findingCountsByService() -> [String: (errors: Int, warnings: Int)] {
-        var out: [String: (errors: Int, warnings: Int)] = [:]
-        let traces = store.traces.values
-        for i in traces.indices {
-            let id = traces[i].id, generation = traces[i].storeGeneration
-            if findingCounts.current(id, generation: generation) == nil { _ = findingsEntry(for: traces[i]) }
-            for c in findingCounts.current(id, generation: generation) ?? [] {
-                out[c.service, default: (0, 0)].errors += c.errors
-                out[c.service, default: (0, 0)].warnings += c.warnings
-            }
-        }
-        pruneFindingsCache()
-        return out
-    }
-
-    private mutating func pruneFindingsCache() {
+        // Taken out while it asks this state for findings (which updates the cache).
+        var totals = findingTotals
+        findingTotals = FindingTotals()
+        let store = self.store
+        totals.update(with: store) { findings(for: $0) }
+        findingTotals = totals
         findingsCache.prune(to: store)
-        findingCounts.prune(to: store)
+        return totals.byService
     }
 
     /// Every held trace's findings, recomputed only for traces that changed.
     mutating func allFindings() -> [Finding] {
         var out: [Finding] = []
         for trace in store.traces.values { out += findings(for: trace) }
-        pruneFindingsCache()
+        findingsCache.prune(to: store)
         return out
     }
 

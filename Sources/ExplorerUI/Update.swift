@@ -679,23 +679,27 @@ extension AppState {
         let old = traces.rows
         let oldCursor = traces.position.cursor
         let selected = oldCursor < old.count ? old[oldCursor].traceID : nil
-        let query = TraceQuery(traces.query)
-        var filter = query.filter
-        filter.service = filter.service ?? traces.service
-        filter.errorsOnly = filter.errorsOnly || traces.errorsOnly
-        var rows = store.traceSummaries(filter)
+        var query = TraceQuery(traces.query)
+        query.filter.service = query.filter.service ?? traces.service
+        query.filter.errorsOnly = query.filter.errorsOnly || traces.errorsOnly
+        let filter = query.filter
+        let changedRows = traceListCache.update(with: store, query: query)
+        var rows = traceListCache.rows
         // Summary-only rows (not fetched yet) come from the backend's search of this service.
         let extra = remoteSummaries.values.filter { row in
             store.trace(row.traceID) == nil && (traces.service == nil || row.rootService == traces.service || traces.service == lastSearchForm[.service])
                 && (!filter.errorsOnly || row.errorCount > 0)
                 && filter.minDuration.map { row.duration >= $0 } ?? true && filter.maxDuration.map { row.duration <= $0 } ?? true
+                && query.matchesText(row)
         }
         if !extra.isEmpty {
             rows += extra
-            rows.sort { $0.startTime != $1.startTime ? $0.startTime > $1.startTime : $0.traceID < $1.traceID }
+            rows.sort(by: TraceListCache.newestFirst)
         }
-        traces.rows = rows.filter(query.matchesText)
-        for row in traces.rows { _ = paletteSlot(for: row.rootService) }
+        traces.rows = rows
+        // Colours by first appearance; rows seen before already have theirs.
+        for row in changedRows { _ = paletteSlot(for: row.rootService) }
+        for row in extra { _ = paletteSlot(for: row.rootService) }
         guard let selected, let i = traces.rows.firstIndex(where: { $0.traceID == selected }) else { return }
         // Keep the selected trace selected, and on the same screen line unless the
         // list was scrolled to the very top (then new traces appear above it).

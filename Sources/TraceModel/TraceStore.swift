@@ -13,6 +13,15 @@ public struct TraceStore: Sendable {
     public private(set) var spansOverCap = 0
     /// Bumped on every change; views cache derived data against it.
     public private(set) var generation = 0
+    /// Which traces each generation added, changed or evicted, oldest first: a view that
+    /// saw generation g reworks only the traces logged after it, not all it holds.
+    private var changeLog: [(generation: Int, id: TraceID)] = []
+    /// Entries up to this generation were dropped to bound the log.
+    private var changeLogDroppedThrough = 0
+
+    /// Tells this store's history apart from another's: generations and the change log
+    /// mean something only to a view that followed this store (copies share it).
+    public let lineage = UInt64.random(in: .min ... .max)
 
     public init(maxSpans: Int = 1_000_000) {
         self.maxSpans = max(1, maxSpans)
@@ -35,10 +44,43 @@ public struct TraceStore: Sendable {
                 arrival.append(span.traceID)
                 position = traces.index(forKey: span.traceID)!
             }
+            let changedBefore = traces.values[position].storeGeneration
             spanCount += Self.add(span, to: &traces.values[position], maxSpans: maxSpans, generation: generation,
                                   spansOverCap: &spansOverCap)
+            // Logged once per batch, at the trace's first change in it (a span over the
+            // cap changes nothing).
+            if changedBefore != generation && traces.values[position].storeGeneration == generation {
+                changeLog.append((generation, span.traceID))
+            }
         }
         evictIfNeeded()
+        trimChangeLog()
+    }
+
+    /// Ids of the traces added, changed or evicted after generation `since`, oldest
+    /// first (an id may repeat); nil when the log no longer reaches back that far, and
+    /// the caller has to look at every trace.
+    public func changedTraces(since: Int) -> [TraceID]? {
+        guard since >= changeLogDroppedThrough else { return nil }
+        var low = 0, high = changeLog.count
+        while low < high {
+            let mid = (low + high) / 2
+            if changeLog[mid].generation <= since { low = mid + 1 } else { high = mid }
+        }
+        return changeLog[low...].map(\.id)
+    }
+
+    /// Keeps the log within twice the traces held (plus slack): a view that has not
+    /// looked for that long does one full pass instead.
+    private mutating func trimChangeLog() {
+        let limit = 2 * traces.count + 4096
+        guard changeLog.count > limit else { return }
+        let drop = changeLog.count - limit / 2
+        changeLogDroppedThrough = changeLog[drop - 1].generation
+        // Whole generations only, so `since` splits the log cleanly.
+        var end = drop
+        while end < changeLog.count, changeLog[end].generation == changeLogDroppedThrough { end += 1 }
+        changeLog.removeFirst(end)
     }
 
     /// Adds one span to its trace; returns how many spans the trace gained (0 or 1).
@@ -64,6 +106,7 @@ public struct TraceStore: Sendable {
             let id = arrival[arrivalHead]
             arrivalHead += 1
             guard let trace = traces.removeValue(forKey: id) else { continue }
+            changeLog.append((generation, id))
             spanCount -= trace.spanCount
             evictedTraces += 1
             evictedSpans += trace.spanCount

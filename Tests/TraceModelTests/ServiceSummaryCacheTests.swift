@@ -37,4 +37,37 @@ import Testing
         }
         #expect(sawEviction)
     }
+
+    /// A cache that lost the store's log (it looked too seldom), or is shown another
+    /// store, adds up from scratch and still agrees.
+    @Test func catchesUpAfterTheLogMovedOnAndOnAnotherStore() {
+        var store = TraceStore()
+        var cache = ServiceSummaryCache()
+        store.add([span("1", trace: "a", service: "gateway", start: 0, end: 50)])
+        #expect(cache.summaries(of: store) == store.serviceSummaries())
+        for i in 0..<5_000 {
+            store.add([span(String(i + 2, radix: 16), parent: "1", trace: String(i % 7 + 1, radix: 16),
+                            service: i % 2 == 0 ? "db" : "gateway", start: Int64(i), end: Int64(i + 10 + i % 13))])
+        }
+        #expect(cache.summaries(of: store) == store.serviceSummaries())
+        var other = TraceStore()
+        other.add([span("1", trace: "b", service: "auth", start: 5, end: 9)])
+        #expect(cache.summaries(of: other) == other.serviceSummaries())
+        store.add([span("ffff", trace: "a", service: "cache", start: 1, end: 2)])
+        #expect(cache.summaries(of: store) == store.serviceSummaries())
+    }
+
+    /// A re-export that ends a trace's newest span earlier lowers the service's
+    /// last-seen time, and the list still agrees after an eviction.
+    @Test func lastSeenFallsWhenTheNewestPartGoes() {
+        var store = TraceStore(maxSpans: 3)
+        var cache = ServiceSummaryCache()
+        store.add([span("1", trace: "a", service: "db", start: 0, end: 100), span("2", trace: "b", service: "db", start: 0, end: 500)])
+        #expect(cache.summaries(of: store).first?.lastSeen == 500)
+        store.add([span("2", trace: "b", service: "db", start: 0, end: 200)])
+        #expect(cache.summaries(of: store).first?.lastSeen == 200)
+        #expect(cache.summaries(of: store) == store.serviceSummaries())
+        store.add([span("3", trace: "c", service: "db", start: 0, end: 50), span("4", trace: "c", service: "db", start: 0, end: 60)])
+        #expect(cache.summaries(of: store) == store.serviceSummaries())
+    }
 }

@@ -1,0 +1,90 @@
+import Testing
+import TraceModel
+@testable import ExplorerUI
+
+/// The trace list and the services view's finding counts, kept up to date from the
+/// store's change log, equal what is worked out from scratch while traces grow, are
+/// re-exported, get errors and are evicted, whatever the query.
+@Suite struct IncrementalListsTests {
+    struct Random {
+        var state: UInt64
+        init(_ seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 | 1 }
+        mutating func below(_ n: Int) -> Int {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return Int(state % UInt64(n))
+        }
+    }
+
+    static let services = ["gateway", "auth", "db", "cache"]
+
+    static func hex(_ n: Int, _ width: Int) -> String {
+        let digits = String(n, radix: 16)
+        return String(repeating: "0", count: width - digits.count) + digits
+    }
+
+    static func batch(_ rng: inout Random) -> [Span] {
+        (0..<(1 + rng.below(10))).map { _ in
+            let trace = 1 + rng.below(50)
+            let id = 1 + rng.below(20)
+            let parent = id > 1 && rng.below(5) > 0 ? hex(1 + rng.below(id - 1), 16) : ""
+            let start = Int64(rng.below(10_000))
+            // Names with ids in them and secrets in attributes give the checks something to find.
+            let name = rng.below(4) == 0 ? "GET /users/\(rng.below(100_000))" : "op-\(rng.below(5))"
+            let attrs = rng.below(6) == 0 ? [Attribute("password", .string("hunter2"))] : []
+            return span(hex(trace, 32), hex(id, 16), parent: parent, name: name,
+                        service: services[rng.below(services.count)], start: start,
+                        end: start + Int64(rng.below(5_000)), error: rng.below(8) == 0, attributes: attrs)
+        }
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func traceListEqualsFromScratch(seed: UInt64) {
+        var rng = Random(seed)
+        var store = TraceStore(maxSpans: 300)
+        var cache = TraceListCache()
+        let queries = ["", "svc:db", "is:error", ">2ms", "op:op-1", "gateway", "auth <3ms"]
+        var query = TraceQuery("")
+        var sawEviction = false
+        for step in 0..<150 {
+            let evicted = store.evictedTraces
+            store.add(Self.batch(&rng))
+            sawEviction = sawEviction || store.evictedTraces > evicted
+            if step % 25 == 24 { query = TraceQuery(queries[rng.below(queries.count)]) }
+            if step % 2 == 0 || step == 149 {
+                _ = cache.update(with: store, query: query)
+                let expected = store.traceSummaries(query.filter).filter(query.matchesText)
+                #expect(cache.rows == expected, "seed \(seed), step \(step)")
+            }
+        }
+        #expect(sawEviction)
+    }
+
+    @Test func traceListReportsOnlyChangedRows() {
+        var store = TraceStore()
+        store.add([span(Self.hex(1, 32), "0000000000000001", name: "a", start: 10, end: 20)])
+        var cache = TraceListCache()
+        #expect(cache.update(with: store, query: TraceQuery("")).count == 1)
+        store.add([span(Self.hex(2, 32), "0000000000000002", name: "b", start: 30, end: 40)])
+        let changed = cache.update(with: store, query: TraceQuery(""))
+        #expect(changed.map(\.rootName) == ["b"])
+        #expect(cache.rows.map(\.rootName) == ["b", "a"])
+        #expect(cache.update(with: store, query: TraceQuery("")).isEmpty)
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func findingCountsEqualFromScratch(seed: UInt64) {
+        var rng = Random(seed)
+        var state = AppState(store: TraceStore(maxSpans: 300), sourceName: "test")
+        for step in 0..<120 {
+            state.update(.spans(Self.batch(&rng)))
+            if step % 3 == 0 || step == 119 {
+                let live = state.findingCountsByService()
+                var fresh = AppState(store: state.store, sourceName: "test")
+                let scratch = fresh.findingCountsByService()
+                #expect(live.mapValues { [$0.errors, $0.warnings] } == scratch.mapValues { [$0.errors, $0.warnings] },
+                        "seed \(seed), step \(step)")
+            }
+        }
+        #expect(!state.findingCountsByService().isEmpty)
+    }
+}
