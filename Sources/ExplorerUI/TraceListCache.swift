@@ -20,7 +20,11 @@ struct TraceListCache: Sendable {
             for id in gone {
                 if let trace = store.traces[id], let row = Self.row(trace, query) { fresh.append(row) }
             }
-            if !gone.isEmpty { rows = Self.merge(rows, dropping: gone, adding: fresh) }
+            if gone.count <= 16 {
+                Self.patch(&rows, dropping: gone, adding: fresh)
+            } else if !gone.isEmpty {
+                rows = Self.merge(rows, dropping: gone, adding: fresh)
+            }
         } else {
             rows = []
             rows.reserveCapacity(store.traceCount)
@@ -43,6 +47,21 @@ struct TraceListCache: Sendable {
 
     static func newestFirst(_ a: TraceSummary, _ b: TraceSummary) -> Bool {
         a.startTime != b.startTime ? a.startTime > b.startTime : a.traceID < b.traceID
+    }
+
+    /// A few changes, in place: the rows of `gone` taken out, each of `adding` put at
+    /// its place (a move of the rows after it, no copy of the others).
+    private static func patch(_ rows: inout [TraceSummary], dropping gone: Set<TraceID>, adding: [TraceSummary]) {
+        let few = Array(gone)
+        if !few.isEmpty { rows.removeAll { few.contains($0.traceID) } }
+        for row in adding {
+            var low = 0, high = rows.count
+            while low < high {
+                let mid = (low + high) / 2
+                if newestFirst(rows[mid], row) { low = mid + 1 } else { high = mid }
+            }
+            rows.insert(row, at: low)
+        }
     }
 
     /// One pass over the sorted rows: those of `gone` left out, `adding` (any order)

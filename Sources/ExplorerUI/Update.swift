@@ -676,9 +676,10 @@ extension AppState {
     }
 
     private mutating func refreshTraces() {
-        let old = traces.rows
         let oldCursor = traces.position.cursor
-        let selected = oldCursor < old.count ? old[oldCursor].traceID : nil
+        let selected = oldCursor < traces.rows.count ? traces.rows[oldCursor].traceID : nil
+        // Let go of the rows shown, so the cache's (the same array) are patched in place.
+        traces.rows = []
         var query = TraceQuery(traces.query)
         query.filter.service = query.filter.service ?? traces.service
         query.filter.errorsOnly = query.filter.errorsOnly || traces.errorsOnly

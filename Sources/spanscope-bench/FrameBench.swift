@@ -38,12 +38,16 @@ struct FrameBench {
         let services = median(of: state)
         report.add(.init(section: "frame \(width)×\(height)", figure: "services, \(Units.count(traces)) traces", value: Units.seconds(services),
                          reference: refName, referenceValue: Units.seconds(reference), ratio: reference / services, goal: "≤ 1 ms"))
-        // Live: one more trace arrives while the services view is shown.
+        // Live: one more trace arrives while the services view is shown. The reference
+        // is the same list worked out whole from the same store (the way before the
+        // lists followed the store's change log).
         let liveServices = recomputeAfterNewTrace(&state, number: 1)
+        let wholeServices = Stats.best(of: plan.quick ? 1 : 3) { Clock.time { _ = state.store.serviceSummaries() } }
         var openList = Clock.now()
         state.update(.key(.char("t")))
         openList = Clock.now() - openList
         let liveList = recomputeAfterNewTrace(&state, number: 2)
+        let wholeList = Stats.best(of: plan.quick ? 1 : 3) { Clock.time { _ = state.store.traceSummaries() } }
         for _ in 0..<5 { state.update(.key(.pageDown)) }
         let list = median(of: state)
         report.add(.init(section: "frame \(width)×\(height)", figure: "traces, \(Units.count(traces)) traces", value: Units.seconds(list),
@@ -51,11 +55,13 @@ struct FrameBench {
         report.add(.init(section: "refresh", figure: "services list + findings, \(Units.count(traces)) traces", value: Units.seconds(servicesRefresh),
                          reference: refName, referenceValue: Units.seconds(reference), ratio: reference / servicesRefresh, goal: "off the key path"))
         report.add(.init(section: "refresh", figure: "  same, after 1 new trace (live)", value: Units.seconds(liveServices),
-                         reference: refName, referenceValue: Units.seconds(reference), ratio: reference / liveServices, goal: "off the key path"))
+                         reference: "services list worked out whole", referenceValue: Units.seconds(wholeServices),
+                         ratio: wholeServices / liveServices, goal: "a few ms: on the main loop"))
         report.add(.init(section: "refresh", figure: "traces list, \(Units.count(traces)) traces", value: Units.seconds(openList),
                          reference: refName, referenceValue: Units.seconds(reference), ratio: reference / openList, goal: "off the key path"))
         report.add(.init(section: "refresh", figure: "  same, after 1 new trace (live)", value: Units.seconds(liveList),
-                         reference: refName, referenceValue: Units.seconds(reference), ratio: reference / liveList, goal: "off the key path"))
+                         reference: "trace list worked out whole", referenceValue: Units.seconds(wholeList),
+                         ratio: wholeList / liveList, goal: "a few ms: on the main loop"))
     }
 
     /// A new one-span trace arrives; the time of the recompute of the current view that

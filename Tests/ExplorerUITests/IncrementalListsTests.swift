@@ -48,6 +48,8 @@ import TraceModel
         for step in 0..<150 {
             let evicted = store.evictedTraces
             store.add(Self.batch(&rng))
+            // Now and then many traces change at once (merged, not patched, in the cache).
+            if step % 10 == 5 { for _ in 0..<4 { store.add(Self.batch(&rng)) } }
             sawEviction = sawEviction || store.evictedTraces > evicted
             if step % 25 == 24 { query = TraceQuery(queries[rng.below(queries.count)]) }
             if step % 2 == 0 || step == 149 {
