@@ -203,6 +203,8 @@ public struct AppState: Sendable {
     }
     /// Errors and warnings per service, kept up to date as traces change.
     var findingTotals = FindingTotals()
+    /// The Insights view's groups, reworked per trace as traces change.
+    var insightGroupsCache = InsightGroupsCache()
     /// The trace list for the query in use, reworked per trace as traces change.
     var traceListCache = TraceListCache()
     /// The services list, reworked per trace only when the trace changed.
@@ -214,6 +216,7 @@ public struct AppState: Sendable {
         didSet {
             findingsCache = PerTraceCache()
             findingTotals = FindingTotals()
+            insightGroupsCache = InsightGroupsCache()
             insightMemo = Insights.Memo()
         }
     }

@@ -38,12 +38,17 @@ enum InsightsView {
     /// Findings grouped by rule and service, worst and most frequent first.
     static func groups(_ findings: [Finding]) -> [InsightGroup] {
         let zero = TraceID(high: 0, low: 0)
-        return Dictionary(grouping: findings, by: { [$0.rule, $0.service] }).compactMap { key, list -> InsightGroup? in
+        return ordered(Dictionary(grouping: findings, by: { [$0.rule, $0.service] }).compactMap { key, list -> InsightGroup? in
             guard let rule = Rules.rule(key[0]) else { return nil }
             let ordered = list.sorted { ($0.traceID ?? zero, $0.spanID ?? .zero) < ($1.traceID ?? zero, $1.spanID ?? .zero) }
             return InsightGroup(rule: rule, service: key[1], severity: list[0].severity, findings: ordered,
                                 traceCount: Set(list.compactMap(\.traceID)).count)
-        }.sorted {
+        })
+    }
+
+    /// Worst and most frequent first.
+    static func ordered(_ groups: [InsightGroup]) -> [InsightGroup] {
+        groups.sorted {
             if $0.severity != $1.severity { return $0.severity > $1.severity }
             if $0.rule.id != $1.rule.id { return $0.rule.id < $1.rule.id }
             return $0.findings.count != $1.findings.count ? $0.findings.count > $1.findings.count : $0.service < $1.service

@@ -653,7 +653,14 @@ extension AppState {
         case .traces: refreshTraces()
         case .waterfall: refreshWaterfall()
         case .insights:
-            insights.groups = InsightsView.groups(allFindings() + Insights.nameCardinality(Array(store.traces.values)))
+            // Let go of the groups shown, so the cache's arrays are changed in place.
+            insights.groups = []
+            var cache = insightGroupsCache
+            insightGroupsCache = InsightGroupsCache()
+            let store = self.store, config = insightConfig
+            insights.groups = cache.update(with: store, config: config) { findings(for: $0) }
+            insightGroupsCache = cache
+            findingsCache.prune(to: store)
         }
         clampAll()
     }

@@ -73,21 +73,8 @@ public enum Insights {
     /// Across traces: per service, span names that become one pattern once ids are
     /// taken out, when the pattern covers at least `threshold` distinct names.
     public static func nameCardinality(_ traces: [Trace], threshold: Int = 5, config: InsightConfig = InsightConfig()) -> [Finding] {
-        guard config.enabled("span-name-cardinality"), let rule = Rules.rule("span-name-cardinality") else { return [] }
-        var names: [String: [String: Set<String>]] = [:]
-        for trace in traces {
-            for span in trace.spans {
-                let template = NamePattern.template(span.name)
-                if template != span.name { names[span.serviceName, default: [:]][template, default: []].insert(span.name) }
-            }
-        }
-        var out: [Finding] = []
-        for (service, patterns) in names.sorted(by: { $0.key < $1.key }) {
-            for (pattern, distinct) in patterns.sorted(by: { $0.key < $1.key }) where distinct.count >= threshold {
-                out.append(Finding(rule: rule.id, severity: config.severity(of: rule), traceID: nil, spanID: nil, service: service,
-                                   spanName: pattern, message: "\(distinct.count) distinct names follow \"\(pattern)\""))
-            }
-        }
-        return out
+        var tally = NameCardinalityTally()
+        for trace in traces { tally.add(NameCardinalityTally.names(in: trace)) }
+        return tally.findings(threshold: threshold, config: config)
     }
 }

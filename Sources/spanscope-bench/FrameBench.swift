@@ -50,6 +50,11 @@ struct FrameBench {
         let wholeList = Stats.best(of: plan.quick ? 1 : 3) { Clock.time { _ = state.store.traceSummaries() } }
         for _ in 0..<5 { state.update(.key(.pageDown)) }
         let list = median(of: state)
+        var insightsState = state
+        var openInsights = Clock.now()
+        insightsState.update(.key(.char("i")))
+        openInsights = Clock.now() - openInsights
+        let liveInsights = recomputeAfterNewTrace(&insightsState, number: 3)
         report.add(.init(section: "frame \(width)×\(height)", figure: "traces, \(Units.count(traces)) traces", value: Units.seconds(list),
                          reference: refName, referenceValue: Units.seconds(reference), ratio: reference / list, goal: "≤ 1 ms"))
         report.add(.init(section: "refresh", figure: "services list + findings, \(Units.count(traces)) traces", value: Units.seconds(servicesRefresh),
@@ -62,6 +67,11 @@ struct FrameBench {
         report.add(.init(section: "refresh", figure: "  same, after 1 new trace (live)", value: Units.seconds(liveList),
                          reference: "trace list worked out whole", referenceValue: Units.seconds(wholeList),
                          ratio: wholeList / liveList, goal: "a few ms: on the main loop"))
+        report.add(.init(section: "refresh", figure: "insights, \(Units.count(traces)) traces", value: Units.seconds(openInsights),
+                         reference: refName, referenceValue: Units.seconds(reference), ratio: reference / openInsights, goal: "off the key path"))
+        report.add(.init(section: "refresh", figure: "  same, after 1 new trace (live)", value: Units.seconds(liveInsights),
+                         reference: "insights on open", referenceValue: Units.seconds(openInsights),
+                         ratio: openInsights / liveInsights, goal: "a few ms: on the main loop"))
     }
 
     /// A new one-span trace arrives; the time of the recompute of the current view that

@@ -1,4 +1,5 @@
 import Testing
+import TraceInsights
 import TraceModel
 @testable import ExplorerUI
 
@@ -88,5 +89,27 @@ import TraceModel
             }
         }
         #expect(!state.findingCountsByService().isEmpty)
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func insightGroupsEqualFromScratch(seed: UInt64) {
+        var rng = Random(seed)
+        var state = AppState(store: TraceStore(maxSpans: 300), sourceName: "test")
+        state.press(.char("i"))
+        #expect(state.screen == .insights)
+        var sawCardinality = false
+        for step in 0..<120 {
+            state.update(.spans(Self.batch(&rng)))
+            if step % 10 == 5 { for _ in 0..<4 { state.update(.spans(Self.batch(&rng))) } }
+            if step % 3 == 0 || step == 119 {
+                state.update(.tick(milliseconds: Int64(step + 1) * 1_000_000))
+                var fresh = AppState(store: state.store, sourceName: "test")
+                let scratch = InsightsView.groups(fresh.allFindings() + Insights.nameCardinality(Array(state.store.traces.values)))
+                #expect(state.insights.groups == scratch, "seed \(seed), step \(step)")
+                sawCardinality = sawCardinality || scratch.contains { $0.rule.id == "span-name-cardinality" }
+            }
+        }
+        #expect(sawCardinality)
+        #expect(!state.insights.groups.isEmpty)
     }
 }
