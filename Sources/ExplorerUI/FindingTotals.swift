@@ -9,11 +9,11 @@ struct FindingTotals: Sendable {
     private(set) var byService: [String: (errors: Int, warnings: Int)] = [:]
     /// What each trace added to `byService`, and for which version of it.
     private var counted: [TraceID: (generation: Int, counts: Counts)] = [:]
-    private var seen: (lineage: UInt64, generation: Int)?
+    private var cursor = ChangeCursor()
 
     /// Brings the totals up to date with the store; `findings` gives a trace's findings.
     mutating func update(with store: TraceStore, findings: (Trace) -> [Finding]) {
-        if let seen, seen.lineage == store.lineage, let changed = store.changedTraces(since: seen.generation) {
+        if let changed = cursor.changes(in: store) {
             for id in changed {
                 let trace = store.traces[id]
                 if let trace, counted[id]?.generation == trace.storeGeneration { continue }
@@ -27,7 +27,6 @@ struct FindingTotals: Sendable {
             let traces = store.traces.values
             for i in traces.indices { count(traces[i], findings(traces[i])) }
         }
-        seen = (store.lineage, store.generation)
     }
 
     private mutating func count(_ trace: Trace, _ findings: [Finding]) {

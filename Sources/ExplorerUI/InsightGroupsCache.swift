@@ -22,11 +22,11 @@ struct InsightGroupsCache: Sendable {
     /// What each trace put in: its version, the groups it has findings in, its names.
     private var counted: [TraceID: (generation: Int, keys: [Key], names: NameCardinalityTally.Names)] = [:]
     private var names = NameCardinalityTally()
-    private var seen: (lineage: UInt64, generation: Int)?
+    private var cursor = ChangeCursor()
 
     /// Brings the groups up to date; `findings` gives a trace's findings.
     mutating func update(with store: TraceStore, config: InsightConfig, findings: (Trace) -> [Finding]) -> [InsightGroup] {
-        if let seen, seen.lineage == store.lineage, let changed = store.changedTraces(since: seen.generation) {
+        if let changed = cursor.changes(in: store) {
             for id in changed {
                 let trace = store.traces[id]
                 if let trace, counted[id]?.generation == trace.storeGeneration { continue }
@@ -41,12 +41,8 @@ struct InsightGroupsCache: Sendable {
             // Appended, then each group ordered once (placing each run would move the
             // group's tail once per trace).
             for i in traces.indices { add(traces[i], findings(traces[i]), inPlace: false) }
-            let zero = TraceID(high: 0, low: 0)
-            for key in Array(groups.keys) {
-                groups[key]!.findings.sort { ($0.traceID ?? zero, $0.spanID ?? .zero) < ($1.traceID ?? zero, $1.spanID ?? .zero) }
-            }
+            for key in Array(groups.keys) { groups[key]!.findings.sort(by: InsightsView.byTraceAndSpan) }
         }
-        seen = (store.lineage, store.generation)
         var out: [InsightGroup] = []
         for (key, group) in groups {
             guard let rule = Rules.rule(key.rule), let first = group.findings.first else { continue }

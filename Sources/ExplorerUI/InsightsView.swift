@@ -37,13 +37,18 @@ extension Severity {
 enum InsightsView {
     /// Findings grouped by rule and service, worst and most frequent first.
     static func groups(_ findings: [Finding]) -> [InsightGroup] {
-        let zero = TraceID(high: 0, low: 0)
-        return ordered(Dictionary(grouping: findings, by: { [$0.rule, $0.service] }).compactMap { key, list -> InsightGroup? in
+        ordered(Dictionary(grouping: findings, by: { [$0.rule, $0.service] }).compactMap { key, list -> InsightGroup? in
             guard let rule = Rules.rule(key[0]) else { return nil }
-            let ordered = list.sorted { ($0.traceID ?? zero, $0.spanID ?? .zero) < ($1.traceID ?? zero, $1.spanID ?? .zero) }
+            let ordered = list.sorted(by: byTraceAndSpan)
             return InsightGroup(rule: rule, service: key[1], severity: list[0].severity, findings: ordered,
                                 traceCount: Set(list.compactMap(\.traceID)).count)
         })
+    }
+
+    /// A group's order: by trace, then span (findings of no trace first).
+    static func byTraceAndSpan(_ a: Finding, _ b: Finding) -> Bool {
+        let zero = TraceID(high: 0, low: 0)
+        return (a.traceID ?? zero, a.spanID ?? .zero) < (b.traceID ?? zero, b.spanID ?? .zero)
     }
 
     /// Worst and most frequent first.

@@ -6,14 +6,17 @@ import TraceModel
 /// A new query, or a store it has not followed, is listed from scratch.
 struct TraceListCache: Sendable {
     private(set) var rows: [TraceSummary] = []
-    private var seen: (lineage: UInt64, generation: Int, query: TraceQuery)?
+    private var cursor = ChangeCursor()
+    private var listedQuery: TraceQuery?
 
     /// Updates the rows; returns the rows that are new or changed since the last call
     /// (every row after a from-scratch listing).
     mutating func update(with store: TraceStore, query: TraceQuery) -> [TraceSummary] {
         var fresh: [TraceSummary] = []
-        if let seen, seen.lineage == store.lineage, seen.query == query,
-           let changed = store.changedTraces(since: seen.generation) {
+        // Another query lists from scratch.
+        if query != listedQuery { cursor = ChangeCursor() }
+        listedQuery = query
+        if let changed = cursor.changes(in: store) {
             // Each changed trace's row (if it had one) is dropped and its current one
             // (if it matches) merged in.
             let gone = Set(changed)
@@ -35,7 +38,6 @@ struct TraceListCache: Sendable {
             rows.sort(by: Self.newestFirst)
             fresh = rows
         }
-        seen = (store.lineage, store.generation, query)
         return fresh
     }
 

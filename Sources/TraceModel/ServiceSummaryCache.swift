@@ -164,13 +164,12 @@ struct ServiceTotals: Sendable {
 public struct ServiceSummaryCache: Sendable {
     private var shares: [TraceID: (generation: Int, share: TraceServiceShare)] = [:]
     private var totals: [String: ServiceTotals] = [:]
-    /// The store (lineage) and generation the totals are up to date with.
-    private var seen: (lineage: UInt64, generation: Int)?
+    private var cursor = ChangeCursor()
 
     public init() {}
 
     public mutating func summaries(of store: TraceStore) -> [ServiceSummary] {
-        if let seen, seen.lineage == store.lineage, let changed = store.changedTraces(since: seen.generation) {
+        if let changed = cursor.changes(in: store) {
             for id in changed { rework(id, in: store) }
         } else {
             shares = [:]
@@ -183,7 +182,6 @@ public struct ServiceSummaryCache: Sendable {
                 shares[traces[i].id] = (traces[i].storeGeneration, share)
             }
         }
-        seen = (store.lineage, store.generation)
         restoreLastSeen()
         var rows: [ServiceSummary] = []
         rows.reserveCapacity(totals.count)

@@ -131,3 +131,19 @@ public struct TraceStore: Sendable {
         TraceServiceShare.summaries(traces.values.lazy.map(TraceServiceShare.init))
     }
 }
+
+/// How far a view that follows a store's change log has read it. The first call, a
+/// different store, or a log that has moved past what was read, asks for a full pass.
+public struct ChangeCursor: Sendable {
+    private var seen: (lineage: UInt64, generation: Int)?
+
+    public init() {}
+
+    /// The traces changed since the last call, or nil when every trace must be looked
+    /// at; either way, the store's current generation counts as read.
+    public mutating func changes(in store: TraceStore) -> [TraceID]? {
+        defer { seen = (store.lineage, store.generation) }
+        guard let seen, seen.lineage == store.lineage else { return nil }
+        return store.changedTraces(since: seen.generation)
+    }
+}
