@@ -270,6 +270,7 @@ public struct AppState: Sendable {
         var totals = findingTotals
         findingTotals = FindingTotals()
         let store = self.store
+        findingsCache.reserveCapacity(store.traceCount)
         totals.update(with: store) { findings(for: $0) }
         findingTotals = totals
         findingsCache.prune(to: store)
@@ -279,6 +280,7 @@ public struct AppState: Sendable {
     /// Every held trace's findings, recomputed only for traces that changed.
     mutating func allFindings() -> [Finding] {
         var out: [Finding] = []
+        findingsCache.reserveCapacity(store.traceCount)
         for trace in store.traces.values { out += findings(for: trace) }
         findingsCache.prune(to: store)
         return out

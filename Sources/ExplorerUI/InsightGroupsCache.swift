@@ -22,6 +22,7 @@ struct InsightGroupsCache: Sendable {
     /// What each trace put in: its version, the groups it has findings in, its names.
     private var counted: [TraceID: (generation: Int, keys: [Key], names: NameCardinalityTally.Names)] = [:]
     private var names = NameCardinalityTally()
+    private var templates = NameTemplateMemo()
     private var cursor = ChangeCursor()
 
     /// Brings the groups up to date; `findings` gives a trace's findings.
@@ -41,7 +42,7 @@ struct InsightGroupsCache: Sendable {
             // Appended, then each group ordered once (placing each run would move the
             // group's tail once per trace).
             for i in traces.indices { add(traces[i], findings(traces[i]), inPlace: false) }
-            for key in Array(groups.keys) { groups[key]!.findings.sort(by: InsightsView.byTraceAndSpan) }
+            for key in Array(groups.keys) { groups[key]!.findings.sort { InsightsView.byTraceAndSpan($0, $1) } }
         }
         var out: [InsightGroup] = []
         for (key, group) in groups {
@@ -74,7 +75,7 @@ struct InsightGroupsCache: Sendable {
             group.traces += 1
             groups[key] = group
         }
-        let traceNames = NameCardinalityTally.names(in: trace)
+        let traceNames = NameCardinalityTally.names(in: trace, templates: &templates)
         names.add(traceNames)
         counted[trace.id] = (trace.storeGeneration, keys, traceNames)
     }

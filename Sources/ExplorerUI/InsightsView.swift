@@ -39,13 +39,14 @@ enum InsightsView {
     static func groups(_ findings: [Finding]) -> [InsightGroup] {
         ordered(Dictionary(grouping: findings, by: { [$0.rule, $0.service] }).compactMap { key, list -> InsightGroup? in
             guard let rule = Rules.rule(key[0]) else { return nil }
-            let ordered = list.sorted(by: byTraceAndSpan)
+            let ordered = list.sorted { byTraceAndSpan($0, $1) }
             return InsightGroup(rule: rule, service: key[1], severity: list[0].severity, findings: ordered,
                                 traceCount: Set(list.compactMap(\.traceID)).count)
         })
     }
 
     /// A group's order: by trace, then span (findings of no trace first).
+    @inline(__always)
     static func byTraceAndSpan(_ a: Finding, _ b: Finding) -> Bool {
         let zero = TraceID(high: 0, low: 0)
         return (a.traceID ?? zero, a.spanID ?? .zero) < (b.traceID ?? zero, b.spanID ?? .zero)

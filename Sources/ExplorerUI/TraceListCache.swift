@@ -35,7 +35,7 @@ struct TraceListCache: Sendable {
             for i in traces.indices {
                 if let row = Self.row(traces[i], query) { rows.append(row) }
             }
-            rows.sort(by: Self.newestFirst)
+            rows.sort { Self.newestFirst($0, $1) }
             fresh = rows
         }
         return fresh
@@ -47,6 +47,9 @@ struct TraceListCache: Sendable {
         return query.matchesText(row) ? row : nil
     }
 
+    /// Sorts call it from a closure (`{ newestFirst($0, $1) }`): passed by name, it made
+    /// sorting 100k rows about six times slower (the sort was not specialized around it).
+    @inline(__always)
     static func newestFirst(_ a: TraceSummary, _ b: TraceSummary) -> Bool {
         a.startTime != b.startTime ? a.startTime > b.startTime : a.traceID < b.traceID
     }
@@ -69,7 +72,7 @@ struct TraceListCache: Sendable {
     /// One pass over the sorted rows: those of `gone` left out, `adding` (any order)
     /// merged in at their places.
     private static func merge(_ rows: [TraceSummary], dropping gone: Set<TraceID>, adding: [TraceSummary]) -> [TraceSummary] {
-        let adding = adding.sorted(by: newestFirst)
+        let adding = adding.sorted { newestFirst($0, $1) }
         // A few ids are compared directly: cheaper than hashing every row's.
         let few = gone.count <= 16 ? Array(gone) : nil
         var out: [TraceSummary] = []

@@ -658,6 +658,7 @@ extension AppState {
             var cache = insightGroupsCache
             insightGroupsCache = InsightGroupsCache()
             let store = self.store, config = insightConfig
+            findingsCache.reserveCapacity(store.traceCount)
             insights.groups = cache.update(with: store, config: config) { findings(for: $0) }
             insightGroupsCache = cache
             findingsCache.prune(to: store)
@@ -702,7 +703,7 @@ extension AppState {
         }
         if !extra.isEmpty {
             rows += extra
-            rows.sort(by: TraceListCache.newestFirst)
+            rows.sort { TraceListCache.newestFirst($0, $1) }
         }
         traces.rows = rows
         // Colours by first appearance; rows seen before already have theirs.

@@ -74,7 +74,8 @@ public enum Insights {
     /// taken out, when the pattern covers at least `threshold` distinct names.
     public static func nameCardinality(_ traces: [Trace], threshold: Int = 5, config: InsightConfig = InsightConfig()) -> [Finding] {
         var tally = NameCardinalityTally()
-        for trace in traces { tally.add(NameCardinalityTally.names(in: trace)) }
+        var templates = NameTemplateMemo()
+        for trace in traces { tally.add(NameCardinalityTally.names(in: trace, templates: &templates)) }
         return tally.findings(threshold: threshold, config: config)
     }
 }

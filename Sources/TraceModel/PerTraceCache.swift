@@ -23,6 +23,12 @@ public struct PerTraceCache<Value: Sendable>: Sendable {
         entries[id] = (generation, value)
     }
 
+    /// Room for this many traces: a first pass over a big store sets one entry per
+    /// trace, and growing step by step moved every (large) entry at each step.
+    public mutating func reserveCapacity(_ count: Int) {
+        entries.reserveCapacity(count)
+    }
+
     /// Drops evicted traces, once the cache has grown well past the store.
     public mutating func prune(to store: TraceStore) {
         if entries.count > 2 * store.traceCount + 64 { entries = entries.filter { store.traces[$0.key] != nil } }

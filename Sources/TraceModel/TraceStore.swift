@@ -32,10 +32,16 @@ public struct TraceStore: Sendable {
     public mutating func add(_ batch: [Span]) {
         guard !batch.isEmpty else { return }
         generation &+= 1
+        // A batch holds its traces' spans in runs: a run's trace is looked up once. An
+        // index stays valid until the next insertion, which only a new id makes.
+        var last: (id: TraceID, position: Dictionary<TraceID, Trace>.Index)?
         for span in batch {
-            // One hash lookup per span (two for a new trace); the trace is changed in place.
+            // One hash lookup per run of a trace (two for a new trace); the trace is
+            // changed in place.
             let position: Dictionary<TraceID, Trace>.Index
-            if let found = traces.index(forKey: span.traceID) {
+            if let last, last.id == span.traceID {
+                position = last.position
+            } else if let found = traces.index(forKey: span.traceID) {
                 position = found
             } else {
                 var trace = Trace(id: span.traceID)
@@ -44,6 +50,7 @@ public struct TraceStore: Sendable {
                 arrival.append(span.traceID)
                 position = traces.index(forKey: span.traceID)!
             }
+            last = (span.traceID, position)
             let changedBefore = traces.values[position].storeGeneration
             spanCount += Self.add(span, to: &traces.values[position], maxSpans: maxSpans, generation: generation,
                                   spansOverCap: &spansOverCap)

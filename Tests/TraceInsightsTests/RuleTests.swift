@@ -59,6 +59,27 @@ func rules(_ spans: [Span]) -> [String] {
         #expect(Insights.nameCardinality(Array(traces.prefix(4))).isEmpty)
     }
 
+    /// Remembered patterns are the patterns: before and after the memo is full, for
+    /// names seen again and names seen once.
+    @Test func nameTemplateMemoAgreesWithThePattern() {
+        var memo = NameTemplateMemo(limit: 3)
+        let names = ["GET /users/123", "GET /users/{id}", "SELECT users", "GET /users/123", "order 9f8e7d6c5b4a3f2e1d0c",
+                     "GET /users/456?x=1", "handler", "GET /users/123", "order 9f8e7d6c5b4a3f2e1d0c", ""]
+        for name in names + names.reversed() {
+            #expect(memo.template(name) == NamePattern.template(name), "\(name)")
+        }
+        // Names tallied through one memo across traces make the same findings.
+        var tally = NameCardinalityTally()
+        var shared = NameTemplateMemo(limit: 2)
+        let traces = (1...6).map { i in
+            Trace(id: TraceID(String(i))!, spans: [mk("1", name: "GET /users/\(i * 1000)/orders", service: "api"),
+                                                   mk("2", parent: "1", name: "GET /users/7/orders", service: "api")])
+        }
+        for trace in traces { tally.add(NameCardinalityTally.names(in: trace, templates: &shared)) }
+        #expect(tally.findings().map(\.message) == Insights.nameCardinality(traces).map(\.message))
+        #expect(tally.findings().first?.message.hasPrefix("7 distinct names") == true)
+    }
+
     @Test func errorsWithoutStatus() {
         let exception = SpanEvent(time: 15, name: "exception", attributes: [Attribute("exception.type", .string("E"))])
         #expect(rules([mk("1", events: [exception])]) == ["error-without-status"])

@@ -65,6 +65,25 @@ import Testing
         #expect(store.trace(tid("a"))!.storeGeneration > first)
     }
 
+    /// One batch in which traces' runs interleave and new traces are inserted between
+    /// them (an insertion may move every trace): each span lands in its own trace, in
+    /// order, exactly as when the spans arrive one batch each.
+    @Test func interleavedRunsInOneBatchLandInTheirTraces() {
+        var batch: [Span] = []
+        for round in 0..<40 {
+            for t in 0...(round % 7) { batch.append(span(String(round * 10 + t + 1), trace: String(t * 13 + round % 5 + 1), start: Int64(round), end: Int64(round + t))) }
+        }
+        var whole = TraceStore(), oneByOne = TraceStore()
+        whole.add(batch)
+        for s in batch { oneByOne.add([s]) }
+        #expect(whole.traceCount == oneByOne.traceCount && whole.spanCount == batch.count)
+        for (id, trace) in oneByOne.traces {
+            let other = whole.trace(id)
+            #expect(other?.spans.map(\.spanID) == trace.spans.map(\.spanID))
+            #expect(other?.startTime == trace.startTime && other?.endTime == trace.endTime)
+        }
+    }
+
     @Test func duplicateSpansDoNotInflateCounts() {
         var store = TraceStore()
         store.add([span("1", trace: "a", start: 0, end: 1), span("1", trace: "a", start: 0, end: 1)])
