@@ -113,13 +113,24 @@ public struct WaterfallViewState: Sendable {
     /// The tracing guide's findings on this trace, by span.
     public var findings: [SpanID: [Finding]] = [:]
 
-    init(trace: Trace, findings: [Finding]) {
+    /// `previous`: this trace as shown before; when the trace only grew since, its tree
+    /// is extended rather than built again.
+    init(trace: Trace, findings: [Finding], growing previous: WaterfallViewState? = nil) {
         traceID = trace.id
         self.trace = trace
-        tree = trace.tree()
+        tree = previous.flatMap { Self.grownTree(from: $0, to: trace) } ?? trace.tree()
         self.findings = Self.bySpan(findings)
         displayRank = Self.ranks(tree, count: trace.spanCount)
-        rootName = trace.rootSpan?.name ?? ""
+        rootName = tree.rootSpanIndex(in: trace).map { trace.spans[$0].name } ?? ""
+    }
+
+    /// The shown tree with the spans appended since, if the trace only grew: the same
+    /// trace (not one evicted and sent again), no span replaced.
+    static func grownTree(from shown: WaterfallViewState, to trace: Trace) -> TraceTree? {
+        let old = shown.trace
+        guard old.id == trace.id, old.createdGeneration == trace.createdGeneration,
+              old.duplicateCount == trace.duplicateCount, old.spanCount <= trace.spanCount else { return nil }
+        return shown.tree.extended(to: trace, from: old.spanCount)
     }
 
     /// The span whose secret-looking values `R` revealed; cleared when the cursor moves.

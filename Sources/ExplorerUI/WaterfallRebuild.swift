@@ -35,7 +35,7 @@ extension WaterfallViewState {
     /// for the caller to put back.
     func rebuilt(with trace: Trace, findings: [Finding]) -> WaterfallViewState {
         var w = self
-        w.takeTraceParts(from: WaterfallViewState(trace: trace, findings: findings))
+        w.takeTraceParts(from: WaterfallViewState(trace: trace, findings: findings, growing: self))
         AppState.findMatches(&w)
         AppState.relayout(&w, keeping: nil)
         return w

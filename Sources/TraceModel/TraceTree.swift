@@ -1,6 +1,6 @@
 /// The parent/child structure of a trace: children sorted by start time, true roots,
 /// and spans hanging from a parent that is absent (orphans, grouped by that parent).
-public struct TraceTree: Sendable {
+public struct TraceTree: Sendable, Equatable {
     /// Children of each span, by index into `Trace.spans`, sorted by start time.
     public let children: [[Int]]
     /// Spans with no parent id, sorted by start time.
@@ -14,6 +14,12 @@ public struct TraceTree: Sendable {
         public let spans: [Int]
         /// True when the group was cut out of a parent cycle rather than a missing parent.
         public let isCycle: Bool
+    }
+
+    init(children: [[Int]], roots: [Int], orphanGroups: [OrphanGroup]) {
+        self.children = children
+        self.roots = roots
+        self.orphanGroups = orphanGroups
     }
 
     public init(trace: Trace) {

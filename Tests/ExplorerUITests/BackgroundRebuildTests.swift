@@ -52,6 +52,57 @@ import TraceModel
         #expect(render(s).text.contains("late 4"))
     }
 
+    /// The open trace grows in batches whose children come before their parents; the
+    /// tree is extended, not built again, and the waterfall (rows, root name, matches)
+    /// equals one built whole from the same trace with the same folds and search.
+    @Test(arguments: [false, true])
+    func aGrowingTraceEqualsOneBuiltWhole(inBackground: Bool) {
+        var s = liveState()
+        s.backgroundRebuildSpans = inBackground ? 10 : 1_000_000
+        s.press(.char("/"))
+        s.type("step 1")
+        s.press(.enter)
+        var rng = IncrementalListsTests.Random(7)
+        var next = 0x2000
+        var awaited: [String] = []
+        for round in 0..<12 {
+            // A chain grandchild → child → parent, sent child first, under a random step
+            // or under a span still to come (an orphan until its parent arrives).
+            var batch: [Span] = []
+            for _ in 0..<(1 + rng.below(4)) {
+                var top = String(0x100 + rng.below(30), radix: 16)
+                if rng.below(3) == 0 {
+                    top = String(0x9000 + round * 16 + awaited.count, radix: 16)
+                    awaited.append(top)
+                }
+                let a = String(next, radix: 16), b = String(next + 1, radix: 16)
+                let start = Int64(rng.below(30)) * 1_000_000
+                batch.append(span("b", b, parent: a, name: "step 1\(round) leaf", service: "db", start: start + 20, end: start + 30))
+                batch.append(span("b", a, parent: top, name: "call \(round)", service: "worker", start: start + 10, end: start + 40))
+                next += 2
+            }
+            // Now and then an awaited parent arrives, and a second root.
+            if round % 3 == 2, let parent = awaited.popLast() {
+                batch.append(span("b", parent, parent: "1", name: "late parent", service: "api", start: 5, end: 50))
+            }
+            if round == 7 { batch.append(span("b", "7777", name: "second root", service: "api", start: 3, end: 9)) }
+            if round == 5 { s.press(.char(" ")) }  // a fold made along the way
+            s.update(.spans(batch))
+            let effects = s.update(.tick(milliseconds: Int64(2_000 + round * 1_000)))
+            for job in rebuilds(effects) { s.update(.waterfallRebuilt(job.run(), tookMillis: 0)) }
+            guard let w = s.waterfall else { Issue.record("closed"); return }
+            #expect(w.trace.spanCount == s.store.trace(w.traceID)?.spanCount)
+            #expect(w.tree == TraceTree(trace: w.trace), "round \(round)")
+            var whole = WaterfallViewState(trace: w.trace, findings: s.findings(for: w.trace))
+            whole.options = w.options
+            whole.search = w.search
+            AppState.findMatches(&whole)
+            AppState.relayout(&whole, keeping: nil)
+            #expect(whole.rows == w.rows && whole.rootName == w.rootName && whole.matchSpans == w.matchSpans, "round \(round)")
+            #expect(whole.displayRank == w.displayRank)
+        }
+    }
+
     @Test func oneRebuildAtATimeAndTheStoreIsLookedAtAgainAfterIt() {
         var s = liveState()
         s.update(.spans(late(1)))
