@@ -109,6 +109,8 @@ public struct WaterfallViewState: Sendable {
     /// Visible row indices holding a match.
     public var matches: [Int] = []
     /// Each span's place in the fully expanded tree, to step through matches in order.
+    /// Worked out when a search needs it (`ensureDisplayRanks`): a walk of every span
+    /// that the rebuild of a live trace nobody searches would pay each time.
     public var displayRank: [Int] = []
     /// The tracing guide's findings on this trace, by span.
     public var findings: [SpanID: [Finding]] = [:]
@@ -120,7 +122,6 @@ public struct WaterfallViewState: Sendable {
         self.trace = trace
         tree = previous.flatMap { Self.grownTree(from: $0, to: trace) } ?? trace.tree()
         self.findings = Self.bySpan(findings)
-        displayRank = Self.ranks(tree, count: trace.spanCount)
         rootName = tree.rootSpanIndex(in: trace).map { trace.spans[$0].name } ?? ""
     }
 
@@ -137,6 +138,11 @@ public struct WaterfallViewState: Sendable {
     public var revealed: SpanID?
     /// The root span's name for the title bar (finding it walks every span).
     public var rootName = ""
+
+    /// Ranks for this version of the trace (a new version starts without them).
+    mutating func ensureDisplayRanks() {
+        if displayRank.count != trace.spanCount { displayRank = Self.ranks(tree, count: trace.spanCount) }
+    }
 
     static func ranks(_ tree: TraceTree, count: Int) -> [Int] {
         var rank = [Int](repeating: Int.max, count: count)

@@ -415,6 +415,7 @@ extension AppState {
             w.matchSpans = []
         } else {
             let duration = w.trace.duration
+            w.ensureDisplayRanks()
             w.matchSpans = w.trace.spans.indices.filter { query.matches(w.trace.spans[$0], traceDuration: duration) }
             w.matchSpans.sort { w.displayRank[$0] < w.displayRank[$1] }
         }
@@ -434,7 +435,8 @@ extension AppState {
     }
 
     static func currentRank(_ w: WaterfallViewState) -> Int {
-        guard w.position.cursor < w.rows.count else { return 0 }
+        // Without ranks there is no search, and nothing to step to.
+        guard w.position.cursor < w.rows.count, w.displayRank.count == w.trace.spanCount else { return 0 }
         let row = w.rows[w.position.cursor]
         if let a = row.anchorSpan { return w.displayRank[a] }
         // A missing-parent line sits just before its first orphan.

@@ -130,7 +130,8 @@ public enum WaterfallLayout {
         var rows: [WaterfallRow] = []
         rows.reserveCapacity(min(trace.spanCount + tree.orphanGroups.count, 1 << 20))
         let keep = options.keep
-        var subtreeSize = [Int](repeating: -1, count: trace.spanCount)
+        // Only a filter needs counts of its own; the tree has them for the whole trace.
+        var subtreeSize = keep == nil ? [] : [Int](repeating: -1, count: trace.spanCount)
 
         func shown(_ list: [Int]) -> [Int] {
             guard let keep else { return list }
@@ -139,6 +140,7 @@ public enum WaterfallLayout {
 
         /// Shown descendants of a span.
         func size(_ i: Int) -> Int {
+            if keep == nil { return tree.descendantCounts[i] }
             if subtreeSize[i] >= 0 { return subtreeSize[i] }
             // Iterative post-order: deep traces must not overflow the stack.
             var stack: [(Int, Bool)] = [(i, false)]

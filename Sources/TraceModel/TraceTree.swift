@@ -8,6 +8,9 @@ public struct TraceTree: Sendable, Equatable {
     /// Spans whose parent never arrived, grouped by the missing parent id, each group
     /// sorted by start time; groups ordered by their first span's start.
     public let orphanGroups: [OrphanGroup]
+    /// How many spans hang below each span, at any depth: what a folded row hides,
+    /// read without walking a subtree of perhaps a million spans.
+    public let descendantCounts: [Int]
 
     public struct OrphanGroup: Sendable, Equatable {
         public let missingParent: SpanID
@@ -16,10 +19,30 @@ public struct TraceTree: Sendable, Equatable {
         public let isCycle: Bool
     }
 
-    init(children: [[Int]], roots: [Int], orphanGroups: [OrphanGroup]) {
+    init(children: [[Int]], roots: [Int], orphanGroups: [OrphanGroup], descendantCounts: [Int]) {
         self.children = children
         self.roots = roots
         self.orphanGroups = orphanGroups
+        self.descendantCounts = descendantCounts
+    }
+
+    /// Descendants per span, children before parents (an explicit stack: a chain of a
+    /// million spans must not overflow the call stack).
+    static func countDescendants(children: [[Int]], heads: [Int]) -> [Int] {
+        var counts = [Int](repeating: 0, count: children.count)
+        var order: [Int] = []
+        order.reserveCapacity(children.count)
+        var stack = heads
+        while let i = stack.popLast() {
+            order.append(i)
+            stack.append(contentsOf: children[i])
+        }
+        for i in order.reversed() {
+            var n = 0
+            for c in children[i] { n += 1 + counts[c] }
+            counts[i] = n
+        }
+        return counts
     }
 
     public init(trace: Trace) {
@@ -69,5 +92,6 @@ public struct TraceTree: Sendable, Equatable {
         self.children = children
         self.roots = roots
         self.orphanGroups = groups
+        self.descendantCounts = Self.countDescendants(children: children, heads: roots + groups.flatMap(\.spans))
     }
 }

@@ -33,12 +33,14 @@ extension TraceTree {
             order.append(group.missingParent)
         }
         var adopters: [Int] = []
+        var adoptedHeads: [Int] = []
         for i in builtCount..<spans.count {
             let span = spans[i]
             if let adopted = waiting.removeValue(forKey: span.spanID) {
                 // Spans that waited for this one hang from it now.
                 for j in adopted { insert(j, into: &children[i]) }
                 adopters.append(i)
+                adoptedHeads += adopted.filter { $0 < builtCount }
             }
             if !span.hasParent || span.parentSpanID == span.spanID {
                 insert(i, into: &roots)
@@ -57,7 +59,27 @@ extension TraceTree {
         }
         var groups = order.compactMap { id in waiting[id].map { OrphanGroup(missingParent: id, spans: $0, isCycle: false) } }
         groups.sort { byStart($0.spans[0], $1.spans[0]) }
-        return TraceTree(children: children, roots: roots, orphanGroups: groups)
+        // Each new span counts once for every span above it; a subtree that waited for
+        // a new parent counts, whole, for its new ancestors. Walks up a very deep trace
+        // would cost more than counting afresh.
+        var counts = descendantCounts
+        counts.append(contentsOf: repeatElement(0, count: spans.count - builtCount))
+        var steps = 0
+        let budget = spans.count + 100_000
+        func countAbove(_ i: Int, _ amount: Int) -> Bool {
+            var j = i
+            while true {
+                let s = spans[j]
+                guard s.hasParent, s.parentSpanID != s.spanID, let p = trace.index(of: s.parentSpanID) else { return true }
+                counts[p] += amount
+                j = p
+                steps += 1
+                if steps > budget { return false }
+            }
+        }
+        for i in builtCount..<spans.count where !countAbove(i, 1) { return nil }
+        for a in adoptedHeads where !countAbove(a, 1 + descendantCounts[a]) { return nil }
+        return TraceTree(children: children, roots: roots, orphanGroups: groups, descendantCounts: counts)
     }
 
     /// Whether every span is reached, judged cheaply: spans built before were reached

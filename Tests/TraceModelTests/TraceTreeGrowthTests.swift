@@ -64,11 +64,25 @@ import Testing
                 rebuilt += 1
             }
             tree = whole
+            #expect(whole.descendantCounts == Self.countedOneByOne(whole))
             #expect(tree.rootSpanIndex(in: trace).map { trace.spans[$0].spanID } == trace.rootSpan?.spanID)
         }
         // Without loops the tree always grows in place; with them, some batches need
         // a whole build, and those must not be all of them.
         if cycles { #expect(grown > 0) } else { #expect(rebuilt == 0) }
+    }
+
+    /// Descendants by walking each span's subtree on its own.
+    static func countedOneByOne(_ tree: TraceTree) -> [Int] {
+        tree.children.indices.map { i in
+            var n = 0
+            var stack = tree.children[i]
+            while let j = stack.popLast() {
+                n += 1
+                stack += tree.children[j]
+            }
+            return n
+        }
     }
 
     @Test func aLoopClosedByANewSpanAsksForAWholeBuild() {
