@@ -26,7 +26,9 @@ public struct PerTraceCache<Value: Sendable>: Sendable {
     /// Room for this many traces: a first pass over a big store sets one entry per
     /// trace, and growing step by step moved every (large) entry at each step.
     public mutating func reserveCapacity(_ count: Int) {
-        entries.reserveCapacity(count)
+        // Asked on every refresh: only growing is worth it (a shared dictionary would be
+        // copied whole just to be asked).
+        if entries.capacity < count { entries.reserveCapacity(count) }
     }
 
     /// Drops evicted traces, once the cache has grown well past the store.
