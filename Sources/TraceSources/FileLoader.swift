@@ -46,7 +46,9 @@ public enum FileLoader {
             framer = RecordFramer(firstLine: outcome.nextLine)
         }
         let decoder = RecordDecoder()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        // Big reads: a line that straddles two reads is copied to be joined, and lines
+        // here run to half a megabyte (a batch of 512 spans).
+        var buffer = [UInt8](repeating: 0, count: 8 << 20)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
