@@ -30,7 +30,8 @@ struct TraceListCache: Sendable {
             }
         } else {
             rows = []
-            rows.reserveCapacity(store.traceCount)
+            // Room to grow: a live insert into a full array copies every row.
+            rows.reserveCapacity(Self.withHeadroom(store.traceCount))
             let traces = store.traces.values
             for i in traces.indices {
                 if let row = Self.row(traces[i], query) { rows.append(row) }
@@ -40,6 +41,10 @@ struct TraceListCache: Sendable {
         }
         return fresh
     }
+
+    /// An eighth more than `count`: the next few traces to arrive are patched in without
+    /// the array moving.
+    static func withHeadroom(_ count: Int) -> Int { count + count / 8 + 16 }
 
     static func row(_ trace: Trace, _ query: TraceQuery) -> TraceSummary? {
         guard query.filter.matches(trace) else { return nil }
@@ -76,7 +81,7 @@ struct TraceListCache: Sendable {
         // A few ids are compared directly: cheaper than hashing every row's.
         let few = gone.count <= 16 ? Array(gone) : nil
         var out: [TraceSummary] = []
-        out.reserveCapacity(rows.count + adding.count)
+        out.reserveCapacity(withHeadroom(rows.count + adding.count))
         var a = 0
         for row in rows {
             if few?.contains(row.traceID) ?? gone.contains(row.traceID) { continue }
