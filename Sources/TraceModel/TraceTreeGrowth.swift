@@ -15,41 +15,61 @@ extension TraceTree {
         let byStart: (Int, Int) -> Bool = { a, b in
             spans[a].startTime != spans[b].startTime ? spans[a].startTime < spans[b].startTime : a < b
         }
-        func insert(_ i: Int, into list: inout [Int]) {
-            var low = 0, high = list.count
-            while low < high {
-                let mid = (low + high) / 2
-                if byStart(list[mid], i) { low = mid + 1 } else { high = mid }
+        // New entries are gathered per list, then merged in once: a list of a million
+        // children gaining spans that start early would otherwise move its tail per span.
+        func merged(_ list: [Int], _ additions: [Int]) -> [Int] {
+            let additions = additions.sorted { byStart($0, $1) }
+            if let last = list.last, let first = additions.first, byStart(first, last) {
+                var out: [Int] = []
+                out.reserveCapacity(list.count + additions.count)
+                var a = 0
+                for x in list {
+                    while a < additions.count, byStart(additions[a], x) {
+                        out.append(additions[a])
+                        a += 1
+                    }
+                    out.append(x)
+                }
+                out += additions[a...]
+                return out
             }
-            list.insert(i, at: low)
+            return list + additions
         }
         var children = children
         children.append(contentsOf: repeatElement([], count: spans.count - builtCount))
-        var roots = roots
         var waiting: [SpanID: [Int]] = [:]
         var order: [SpanID] = []
         for group in orphanGroups {
             waiting[group.missingParent] = group.spans
             order.append(group.missingParent)
         }
+        var newChildren: [Int: [Int]] = [:]
+        var newRoots: [Int] = []
+        var newOrphans: [SpanID: [Int]] = [:]
         var adopters: [Int] = []
         var adoptedHeads: [Int] = []
         for i in builtCount..<spans.count {
             let span = spans[i]
             if let adopted = waiting.removeValue(forKey: span.spanID) {
                 // Spans that waited for this one hang from it now.
-                for j in adopted { insert(j, into: &children[i]) }
+                newChildren[i, default: []] += adopted
                 adopters.append(i)
                 adoptedHeads += adopted.filter { $0 < builtCount }
             }
             if !span.hasParent || span.parentSpanID == span.spanID {
-                insert(i, into: &roots)
+                newRoots.append(i)
             } else if let p = trace.index(of: span.parentSpanID) {
-                insert(i, into: &children[p])
+                newChildren[p, default: []].append(i)
             } else {
-                if waiting[span.parentSpanID] == nil { order.append(span.parentSpanID) }
-                insert(i, into: &waiting[span.parentSpanID, default: []])
+                newOrphans[span.parentSpanID, default: []].append(i)
             }
+        }
+        for (p, additions) in newChildren { children[p] = merged(children[p], additions) }
+        let roots = merged(roots, newRoots)
+        for (id, additions) in newOrphans {
+            // A parent still missing: its group grows, or a new one starts.
+            if waiting[id] == nil { order.append(id) }
+            waiting[id] = merged(waiting[id] ?? [], additions)
         }
         // A new span whose own ancestors pass through itself closes a cycle: every
         // span must still be reached from a root or an orphan group.
