@@ -59,6 +59,31 @@ import Testing
 
     /// A re-export that ends a trace's newest span earlier lowers the service's
     /// last-seen time, and the list still agrees after an eviction.
+    /// Worked out span by span, without shares: a trace with many distinct names (past
+    /// the share's short list) across services, and entry spans of each.
+    @Test func aShareWithManyNamesCountsWhatASpanBySpanPassCounts() {
+        var spans = [span("1", trace: "a", service: "gateway", start: 0, end: 1_000)]
+        for i in 0..<120 {
+            let service = ["db", "auth", "gateway"][i % 3]
+            let parent = i % 4 == 0 ? "1" : String(0x100 + (i / 4) * 4, radix: 16)
+            spans.append(span(String(0x100 + i, radix: 16), parent: parent, trace: "a", name: "op \(i % 37)", service: service,
+                              start: Int64(i), end: Int64(i + 10 + i % 7), error: i % 11 == 0))
+        }
+        var store = TraceStore()
+        store.add(spans)
+        let trace = store.trace(tid("a"))!
+        var cache = ServiceSummaryCache()
+        let rows = cache.summaries(of: store)
+        #expect(rows == store.serviceSummaries())
+        for row in rows {
+            let mine = trace.spans.filter { $0.serviceName == row.name }
+            #expect(row.operations == Array(Set(mine.map(\.name))).sorted())
+            #expect(row.spanCount == mine.count && row.errorCount == mine.filter(\.isError).count)
+            let entries = mine.filter { trace.span($0.parentSpanID)?.serviceName != row.name }.map(\.duration).sorted()
+            #expect(row.p50 == percentile(entries, 50) && row.p95 == percentile(entries, 95))
+        }
+    }
+
     @Test func lastSeenFallsWhenTheNewestPartGoes() {
         var store = TraceStore(maxSpans: 3)
         var cache = ServiceSummaryCache()
