@@ -23,8 +23,17 @@ public struct TraceFindings: Sendable {
     private var orphans: [Int] = []
     private var rootCount = 0
     /// The earliest two roots by (start, index): `multiple-roots` names the second.
-    private var firstRoot: (start: Int64, index: Int, span: Span)?
-    private var secondRoot: (start: Int64, index: Int, span: Span)?
+    private var firstRoot: Root?
+    private var secondRoot: Root?
+    /// What a root finding names, not the whole span: this state is kept per trace, for
+    /// every trace held.
+    private struct Root: Sendable {
+        var start: Int64
+        var index: Int
+        var spanID: SpanID
+        var service: String
+        var name: String
+    }
     /// Services whose resource was checked; a trace has a handful, so a list (no
     /// hashing, one allocation at most: most traces are small and many).
     private var servicesSeen: [String] = []
@@ -42,9 +51,8 @@ public struct TraceFindings: Sendable {
         if rootCount <= 1 && resourceFindings.isEmpty { return spanFindings }
         var out = spanFindings
         if rootCount > 1, let traceID, let config, let second = secondRoot {
-            Self.add("multiple-roots", second.span, "\(rootCount) spans without a parent", traceID: traceID, config: config) {
-                out.append($0)
-            }
+            Self.add("multiple-roots", spanID: second.spanID, service: second.service, name: second.name,
+                     "\(rootCount) spans without a parent", traceID: traceID, config: config) { out.append($0) }
         }
         return out + resourceFindings
     }
@@ -90,7 +98,7 @@ public struct TraceFindings: Sendable {
             checker.check(span, memo: &memo) { spanFindings.append($0); producers.append(i) }
             if !span.hasParent {
                 rootCount += 1
-                let root = (start: span.startTime, index: i, span: span)
+                let root = Root(start: span.startTime, index: i, spanID: span.spanID, service: span.serviceName, name: span.name)
                 if let first = firstRoot, (first.start, first.index) <= (root.start, root.index) {
                     if let second = secondRoot, (second.start, second.index) <= (root.start, root.index) {} else { secondRoot = root }
                 } else {
@@ -116,9 +124,15 @@ public struct TraceFindings: Sendable {
 
     static func add(_ id: String, _ span: Span?, _ message: String, traceID: TraceID, config: InsightConfig,
                     to sink: (Finding) -> Void) {
+        add(id, spanID: span?.spanID, service: span?.serviceName ?? "", name: span?.name ?? "", message, traceID: traceID,
+            config: config, to: sink)
+    }
+
+    static func add(_ id: String, spanID: SpanID?, service: String, name: String, _ message: String, traceID: TraceID,
+                    config: InsightConfig, to sink: (Finding) -> Void) {
         guard config.enabled(id), let rule = Rules.rule(id) else { return }
-        sink(Finding(rule: id, severity: config.severity(of: rule), traceID: traceID, spanID: span?.spanID,
-                     service: span?.serviceName ?? "", spanName: span?.name ?? "", message: message))
+        sink(Finding(rule: id, severity: config.severity(of: rule), traceID: traceID, spanID: spanID,
+                     service: service, spanName: name, message: message))
     }
 }
 

@@ -165,6 +165,12 @@ func rules(_ spans: [Span]) -> [String] {
         #expect(rules([mk("1", start: 10, end: 50), mk("2", parent: "1", start: 10, end: 70)]) == [], "ending after the parent is async work, not skew")
         #expect(rules([mk("1"), mk("2", parent: "9", kind: .server)]) == ["context-lost-at-service-edge"])
         #expect(rules([mk("1", kind: .server), mk("2", kind: .server, start: 30, end: 40)]) == ["multiple-roots"])
+        // It names the second root by start time, whatever the arrival order.
+        let roots = Insights.check(Trace(id: TraceID("1")!, spans: [
+            mk("3", name: "late", kind: .server, service: "c", start: 50, end: 60), mk("1", name: "first", kind: .server, start: 5, end: 9),
+            mk("2", name: "second", kind: .server, service: "b", start: 20, end: 40)]))
+        #expect(roots.map { [$0.rule, $0.spanName, $0.service, $0.spanID?.hex ?? ""] } == [["multiple-roots", "second", "b", SpanID("2")!.hex]])
+        #expect(roots.first?.message == "3 spans without a parent")
         #expect(rules([mk("1", kind: .client)]) == ["client-root"])
         #expect(rules([mk("1", kind: .server)]) == [], "a SERVER root is a normal entry point")
         #expect(rules([mk("1", resource: [])]) == ["resource-no-service-name"])
