@@ -80,18 +80,8 @@ struct TraceListCache: Sendable {
         let adding = adding.sorted { newestFirst($0, $1) }
         // A few ids are compared directly: cheaper than hashing every row's.
         let few = gone.count <= 16 ? Array(gone) : nil
-        var out: [TraceSummary] = []
-        out.reserveCapacity(withHeadroom(rows.count + adding.count))
-        var a = 0
-        for row in rows {
-            if few?.contains(row.traceID) ?? gone.contains(row.traceID) { continue }
-            while a < adding.count, newestFirst(adding[a], row) {
-                out.append(adding[a])
-                a += 1
-            }
-            out.append(row)
-        }
-        out += adding[a...]
-        return out
+        return mergeSorted(rows, with: adding, by: { newestFirst($0, $1) },
+                           dropping: { few?.contains($0.traceID) ?? gone.contains($0.traceID) },
+                           capacity: withHeadroom(rows.count + adding.count))
     }
 }

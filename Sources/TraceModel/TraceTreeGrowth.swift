@@ -20,18 +20,7 @@ extension TraceTree {
         func merged(_ list: [Int], _ additions: [Int]) -> [Int] {
             let additions = additions.sorted { byStart($0, $1) }
             if let last = list.last, let first = additions.first, byStart(first, last) {
-                var out: [Int] = []
-                out.reserveCapacity(list.count + additions.count)
-                var a = 0
-                for x in list {
-                    while a < additions.count, byStart(additions[a], x) {
-                        out.append(additions[a])
-                        a += 1
-                    }
-                    out.append(x)
-                }
-                out += additions[a...]
-                return out
+                return mergeSorted(list, with: additions) { byStart($0, $1) }
             }
             return list + additions
         }
