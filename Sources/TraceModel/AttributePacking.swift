@@ -3,15 +3,15 @@ extension Span {
     /// links' — into one exactly sized arena per trace. A trace's spans then share one
     /// allocation for all their attributes, and no trace's bytes are kept alive by
     /// another's spans (the store evicts whole traces).
-    public static func packAttributesByTrace(_ spans: inout [Span]) {
-        guard !spans.isEmpty else { return }
+    public static func packAttributesByTrace(_ spans: inout [Span], from start: Int = 0) {
+        guard start < spans.count else { return }
         // Group numbers by trace, in first-appearance order; neighbours mostly share a
         // trace, so the last one is checked before the dictionary.
         var groupOf: [TraceID: Int] = [:]
-        var group = [Int](repeating: 0, count: spans.count)
+        var group = [Int](repeating: 0, count: spans.count - start)
         var totals: [Int] = []
-        var lastID = spans[0].traceID, lastGroup = -1
-        for i in spans.indices {
+        var lastID = spans[start].traceID, lastGroup = -1
+        for i in start..<spans.count {
             let id = spans[i].traceID
             if lastGroup < 0 || id != lastID {
                 if let g = groupOf[id] {
@@ -23,12 +23,12 @@ extension Span {
                 }
                 lastID = id
             }
-            group[i] = lastGroup
+            group[i - start] = lastGroup
             totals[lastGroup] += spans[i].packedAttributeBytes
         }
         var arenas = totals.map { AttributeArena(exactly: $0) }
-        for i in spans.indices {
-            let g = group[i]
+        for i in start..<spans.count {
+            let g = group[i - start]
             spans[i].attributes = arenas[g].adopt(spans[i].attributes)
             guard spans[i].hasRareFields else { continue }
             let events = spans[i].events, links = spans[i].links

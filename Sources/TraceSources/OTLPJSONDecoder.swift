@@ -46,14 +46,33 @@ public final class OTLPJSONDecoder {
     }
 
     public func decode(_ bytes: UnsafeRawBufferPointer) throws -> DecodedRecord {
+        var out = DecodedRecord()
+        out.problems = try decode(bytes, appendingTo: &out.spans)
+        return out
+    }
+
+    /// Decodes onto the end of `spans` and returns the record's problems: a caller
+    /// gathering many records' spans copies none of them into its list. On an error
+    /// `spans` is left as it was (a bad record adds nothing).
+    public func decode(_ bytes: UnsafeRawBufferPointer, appendingTo spans: inout [Span]) throws -> [String] {
         var s = JSONScanner(bytes, maxDepth: maxValueDepth * 2 + 16)
         var out = DecodedRecord()
+        swap(&out.spans, &spans)
+        let start = out.spans.count
         recordArena = AttributeArena()
-        defer { recordArena = AttributeArena() }
-        try readRequest(&s, into: &out)
-        try s.expectEnd()
-        Span.packAttributesByTrace(&out.spans)
-        return out
+        defer {
+            recordArena = AttributeArena()
+            swap(&out.spans, &spans)
+        }
+        do {
+            try readRequest(&s, into: &out)
+            try s.expectEnd()
+        } catch {
+            out.spans.removeSubrange(start...)
+            throw error
+        }
+        Span.packAttributesByTrace(&out.spans, from: start)
+        return out.problems
     }
 
     private func readRequest(_ s: inout JSONScanner, into out: inout DecodedRecord) throws {

@@ -45,13 +45,20 @@ public final class RecordDecoder {
 
     private func decodeRecord(_ bytes: UnsafeRawBufferPointer, line: Int, into result: inout Result) {
         do {
-            var decoded = try RecordFormat.detect(bytes) == .jaeger ? try jaeger.decode(Array(bytes)) : try otlp.decode(bytes)
-            if result.spans.isEmpty {
-                swap(&result.spans, &decoded.spans)
+            let problems: [String]
+            if try RecordFormat.detect(bytes) == .jaeger {
+                var decoded = try jaeger.decode(Array(bytes))
+                if result.spans.isEmpty {
+                    swap(&result.spans, &decoded.spans)
+                } else {
+                    result.spans.append(contentsOf: decoded.spans)
+                }
+                problems = decoded.problems
             } else {
-                result.spans.append(contentsOf: decoded.spans)
+                // Straight onto the batch's list: appending a record's list copied every span.
+                problems = try otlp.decode(bytes, appendingTo: &result.spans)
             }
-            for problem in decoded.problems {
+            for problem in problems {
                 result.issues.append(DecodeIssue(line: line, reason: problem))
             }
         } catch let error as JSONError {

@@ -31,6 +31,24 @@ import TraceModel
         #expect(loaded.issues.first?.line == 2)
     }
 
+    /// A record that fails after some of its spans were read adds none of them, also
+    /// when it is decoded onto a batch that already holds other records' spans.
+    @Test func aRecordThatFailsLateAddsNoneOfItsSpans() {
+        let late = [otlpLine(trace: "a", span: "3", name: "inside") + " x",
+                    String(otlpLine(trace: "a", span: "4", name: "cut").dropLast(3))]
+        for bad in late {
+            let text = otlpLine(trace: "a", span: "1", name: "before") + "\n" + bad + "\n" + otlpLine(trace: "a", span: "2", name: "after") + "\n"
+            let loaded = FileLoader.load(bytes: Array(text.utf8))
+            #expect(loaded.spans.map(\.name) == ["before", "after"])
+            #expect(loaded.issues.map(\.line) == [2])
+            var spans = [Span(traceID: TraceID(high: 0, low: 1), spanID: SpanID(1), name: "held", startTime: 0, endTime: 1)]
+            #expect(throws: JSONError.self) { try bad.utf8CString.withUnsafeBytes { raw in
+                try OTLPJSONDecoder().decode(UnsafeRawBufferPointer(rebasing: raw.dropLast()), appendingTo: &spans)
+            } }
+            #expect(spans.map(\.name) == ["held"])
+        }
+    }
+
     @Test func emptyAndWhitespaceFiles() {
         #expect(FileLoader.load(bytes: []).spans.isEmpty)
         #expect(FileLoader.load(bytes: []).issues.isEmpty)
