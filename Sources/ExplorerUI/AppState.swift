@@ -136,7 +136,7 @@ public struct WaterfallViewState: Sendable {
 
     /// The span whose secret-looking values `R` revealed; cleared when the cursor moves.
     public var revealed: SpanID?
-    /// The root span's name for the title bar (finding it walks every span).
+    /// The root span's name for the title bar (read off the tree: the earliest root).
     public var rootName = ""
 
     /// Ranks for this version of the trace (a new version starts without them).

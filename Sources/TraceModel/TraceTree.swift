@@ -19,6 +19,12 @@ public struct TraceTree: Sendable, Equatable {
         public let isCycle: Bool
     }
 
+    /// The tree's order: by start time, then arrival (index).
+    @inline(__always)
+    static func startsBefore(_ a: Int, _ b: Int, in spans: SpanRows) -> Bool {
+        spans[a].startTime != spans[b].startTime ? spans[a].startTime < spans[b].startTime : a < b
+    }
+
     init(children: [[Int]], roots: [Int], orphanGroups: [OrphanGroup], descendantCounts: [Int]) {
         self.children = children
         self.roots = roots
@@ -59,10 +65,7 @@ public struct TraceTree: Sendable, Equatable {
                 orphansByParent[span.parentSpanID, default: []].append(i)
             }
         }
-        let byStart: (Int, Int) -> Bool = { a, b in
-            spans[a].startTime != spans[b].startTime
-                ? spans[a].startTime < spans[b].startTime : a < b
-        }
+        let byStart: (Int, Int) -> Bool = { Self.startsBefore($0, $1, in: spans) }
         for i in children.indices where children[i].count > 1 { children[i].sort(by: byStart) }
         roots.sort(by: byStart)
         var groups = orphansByParent.map {

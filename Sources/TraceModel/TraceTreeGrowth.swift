@@ -12,9 +12,7 @@ extension TraceTree {
         if builtCount == spans.count { return self }
         // A cut cycle depends on which span is earliest among spans that may change.
         guard !orphanGroups.contains(where: \.isCycle) else { return nil }
-        let byStart: (Int, Int) -> Bool = { a, b in
-            spans[a].startTime != spans[b].startTime ? spans[a].startTime < spans[b].startTime : a < b
-        }
+        let byStart: (Int, Int) -> Bool = { Self.startsBefore($0, $1, in: spans) }
         // New entries are gathered per list, then merged in once: a list of a million
         // children gaining spans that start early would otherwise move its tail per span.
         func merged(_ list: [Int], _ additions: [Int]) -> [Int] {
@@ -130,14 +128,11 @@ extension TraceTree {
     /// parent, failing that the earliest orphan (ties: the first to arrive).
     public func rootSpanIndex(in trace: Trace) -> Int? {
         let spans = trace.spans
-        let earlier: (Int, Int) -> Bool = { a, b in
-            spans[a].startTime != spans[b].startTime ? spans[a].startTime < spans[b].startTime : a < b
-        }
         // Roots are sorted; a span that names itself its parent is a root here but not
         // a true root there.
         if let trueRoot = roots.first(where: { !spans[$0].hasParent }) { return trueRoot }
         let orphans = orphanGroups.filter { !$0.isCycle }.map { $0.spans[0] }
-        if let first = orphans.min(by: earlier) { return first }
+        if let first = orphans.min(by: { Self.startsBefore($0, $1, in: spans) }) { return first }
         guard !spans.isEmpty else { return nil }
         return spans.indices.min { spans[$0].startTime < spans[$1].startTime }
     }

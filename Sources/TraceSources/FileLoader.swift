@@ -29,6 +29,10 @@ public enum FileLoader {
         return loaded
     }
 
+    /// How much a sequential load reads at a time. Big: a line that straddles two reads
+    /// is copied to be joined, and lines run to half a megabyte (a batch of 512 spans).
+    public static let readBytes = 8 << 20
+
     /// One decoding thread per core.
     public static var defaultWorkers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
@@ -46,9 +50,7 @@ public enum FileLoader {
             framer = RecordFramer(firstLine: outcome.nextLine)
         }
         let decoder = RecordDecoder()
-        // Big reads: a line that straddles two reads is copied to be joined, and lines
-        // here run to half a megabyte (a batch of 512 spans).
-        var buffer = [UInt8](repeating: 0, count: 8 << 20)
+        var buffer = [UInt8](repeating: 0, count: readBytes)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {

@@ -40,7 +40,7 @@ struct StageBench {
             let fd = open(path, O_RDONLY)
             defer { close(fd) }
             var framer = RecordFramer()
-            var buffer = [UInt8](repeating: 0, count: 8 << 20)  // as FileLoader reads
+            var buffer = [UInt8](repeating: 0, count: FileLoader.readBytes)
             while true {
                 let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 if n <= 0 { break }
