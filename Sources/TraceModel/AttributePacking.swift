@@ -1,19 +1,23 @@
 extension Span {
-    /// Moves the attribute lists of these spans — their own, their events' and their
-    /// links' — into one exactly sized arena per trace. A trace's spans then share one
-    /// allocation for all their attributes, and no trace's bytes are kept alive by
-    /// another's spans (the store evicts whole traces).
-    public static func packAttributesByTrace(_ spans: inout [Span], from start: Int = 0) {
+    /// Puts each trace's spans together (traces in first-appearance order, each trace's
+    /// spans in the order given) and moves their attribute lists — their own, their
+    /// events' and their links' — into one exactly sized arena per trace. A trace's spans
+    /// then share one allocation for all their attributes, no trace's bytes are kept
+    /// alive by another's spans (the store evicts whole traces), and the store sees one
+    /// run per trace, which it sizes exactly (a record lists spans by resource, so one
+    /// trace's spans come in as many runs as it has services).
+    public static func groupByTrace(_ spans: inout [Span], from start: Int = 0) {
         guard start < spans.count else { return }
         // Group numbers by trace, in first-appearance order; neighbours mostly share a
         // trace, so the last one is checked before the dictionary.
         var groupOf: [TraceID: Int] = [:]
         var group = [Int](repeating: 0, count: spans.count - start)
         var totals: [Int] = []
-        var lastID = spans[start].traceID, lastGroup = -1
+        var lastID = spans[start].traceID, lastGroup = -1, runs = 0
         for i in start..<spans.count {
             let id = spans[i].traceID
             if lastGroup < 0 || id != lastID {
+                runs += 1
                 if let g = groupOf[id] {
                     lastGroup = g
                 } else {
@@ -26,6 +30,7 @@ extension Span {
             group[i - start] = lastGroup
             totals[lastGroup] += spans[i].packedAttributeBytes
         }
+        if runs > totals.count { putGroupsTogether(&spans, from: start, group: &group, groups: totals.count) }
         var arenas = totals.map { AttributeArena(exactly: $0) }
         for i in start..<spans.count {
             let g = group[i - start]
@@ -36,6 +41,33 @@ extension Span {
             spans[i].setRare(
                 events: events.map { SpanEvent(time: $0.time, name: $0.name, attributes: arenas[g].adopt($0.attributes)) },
                 links: links.map { SpanLink(traceID: $0.traceID, spanID: $0.spanID, attributes: arenas[g].adopt($0.attributes)) })
+        }
+    }
+
+    /// Reorders `spans[start...]` so each group is contiguous, groups in number order,
+    /// stable within a group. In place by swaps along the permutation's cycles: a swap
+    /// moves spans without retaining anything they hold.
+    private static func putGroupsTogether(_ spans: inout [Span], from start: Int, group: inout [Int], groups: Int) {
+        var next = [Int](repeating: 0, count: groups)
+        for g in group { next[g] += 1 }
+        var offset = 0
+        for g in 0..<groups {
+            let size = next[g]
+            next[g] = offset
+            offset += size
+        }
+        var destination = [Int](repeating: 0, count: group.count)
+        for i in 0..<group.count {
+            destination[i] = next[group[i]]
+            next[group[i]] += 1
+        }
+        for i in 0..<destination.count {
+            while destination[i] != i {
+                let j = destination[i]
+                spans.swapAt(start + i, start + j)
+                group.swapAt(i, j)
+                destination.swapAt(i, j)
+            }
         }
     }
 

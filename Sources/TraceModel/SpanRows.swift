@@ -29,10 +29,32 @@ public struct SpanRows: RandomAccessCollection, Sendable {
     }
 
     public mutating func append(_ span: Span) {
-        if count & (Self.chunkSize - 1) == 0 { chunks.append([]) }
+        // The chunk for position `count` may exist already, made by `reserveCapacity`.
+        if chunks.count <= count >> Self.shift { chunks.append([]) }
         chunks[chunks.count - 1].append(span)
         count += 1
     }
+
+    /// Makes room for `k` more spans in the chunk being filled (later chunks are made as
+    /// they fill). Most traces are small and arrive in a few runs (one per service
+    /// exporting them): a run is given exactly its room, and a chunk that must grow
+    /// again grows by at least a quarter — linear over many runs, where doubling would
+    /// leave a third of a small trace's slots empty on average (50 bytes a span).
+    public mutating func reserveCapacity(forAppending k: Int) {
+        guard k > 0 else { return }
+        let filled = count & (Self.chunkSize - 1)
+        let wanted = Swift.min(Self.chunkSize, filled + k)
+        if chunks.count <= count >> Self.shift {
+            var chunk: [Span] = []
+            chunk.reserveCapacity(wanted)
+            chunks.append(chunk)
+        } else if chunks[chunks.count - 1].capacity < wanted {
+            chunks[chunks.count - 1].reserveCapacity(Swift.min(Self.chunkSize, Swift.max(wanted, filled + filled / 4)))
+        }
+    }
+
+    /// Slots allocated, filled or not (memory accounting).
+    var capacity: Int { chunks.reduce(0) { $0 + $1.capacity } }
 
     /// Walks chunk by chunk (no per-element index split), for whole-trace passes.
     public func makeIterator() -> Iterator { Iterator(chunks: chunks) }

@@ -59,6 +59,12 @@ public struct Trace: Sendable {
         extendBounds(with: span)
     }
 
+    /// Makes room for `k` more spans (a run of one batch), so a trace's storage is sized
+    /// to what arrives rather than to the next power of two.
+    public mutating func reserveCapacity(forAppending k: Int) {
+        spans.reserveCapacity(forAppending: k)
+    }
+
     private mutating func extendBounds(with span: Span) {
         startTime = min(startTime, span.startTime)
         endTime = max(endTime, max(span.endTime, span.startTime))

@@ -35,20 +35,25 @@ public struct TraceStore: Sendable {
         // A batch holds its traces' spans in runs: a run's trace is looked up once. An
         // index stays valid until the next insertion, which only a new id makes.
         var last: (id: TraceID, position: Dictionary<TraceID, Trace>.Index)?
-        for span in batch {
+        for (offset, span) in batch.enumerated() {
             // One hash lookup per run of a trace (two for a new trace); the trace is
             // changed in place.
             let position: Dictionary<TraceID, Trace>.Index
             if let last, last.id == span.traceID {
                 position = last.position
-            } else if let found = traces.index(forKey: span.traceID) {
-                position = found
             } else {
-                var trace = Trace(id: span.traceID)
-                trace.createdGeneration = generation
-                traces[span.traceID] = trace
-                arrival.append(span.traceID)
-                position = traces.index(forKey: span.traceID)!
+                if let found = traces.index(forKey: span.traceID) {
+                    position = found
+                } else {
+                    var trace = Trace(id: span.traceID)
+                    trace.createdGeneration = generation
+                    traces[span.traceID] = trace
+                    arrival.append(span.traceID)
+                    position = traces.index(forKey: span.traceID)!
+                }
+                var runEnd = offset + 1
+                while runEnd < batch.count, batch[runEnd].traceID == span.traceID { runEnd += 1 }
+                traces.values[position].reserveCapacity(forAppending: runEnd - offset)
             }
             last = (span.traceID, position)
             let changedBefore = traces.values[position].storeGeneration

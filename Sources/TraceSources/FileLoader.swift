@@ -50,7 +50,9 @@ public enum FileLoader {
             framer = RecordFramer(firstLine: outcome.nextLine)
         }
         let decoder = RecordDecoder()
-        var buffer = [UInt8](repeating: 0, count: readBytes)
+        // Small until a read fills it: after a catch-up there is usually nothing left,
+        // and 8 MB held for nothing would be most of a small file's footprint.
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
@@ -59,6 +61,7 @@ public enum FileLoader {
             }
             if n == 0 { break }
             deliver(buffer.withUnsafeBytes { decoder.decode(UnsafeRawBufferPointer(rebasing: $0[0..<n]), framing: &framer) })
+            if n == buffer.count && buffer.count < readBytes { buffer = [UInt8](repeating: 0, count: readBytes) }
         }
         deliver(decoder.decode(framer.finish()))
     }

@@ -71,7 +71,7 @@ public final class OTLPJSONDecoder {
             out.spans.removeSubrange(start...)
             throw error
         }
-        Span.packAttributesByTrace(&out.spans, from: start)
+        Span.groupByTrace(&out.spans, from: start)
         return out.problems
     }
 

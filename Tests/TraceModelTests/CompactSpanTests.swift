@@ -97,9 +97,10 @@ import Testing
         return list
     }
 
-    /// Packing spans of several traces into per-trace arenas changes no list; editing a
-    /// packed list afterwards copies it out and leaves its neighbours as they were.
-    @Test func packingByTraceKeepsEveryListAndEditsStayPrivate() {
+    /// Grouping spans of several traces puts each trace's together in order and packs
+    /// them into per-trace arenas without changing a list; editing a packed list
+    /// afterwards copies it out and leaves its neighbours as they were.
+    @Test func groupingByTraceKeepsEveryListAndEditsStayPrivate() {
         var rng = Random(state: 0xA2E)
         for round in 0..<30 {
             var spans: [Span] = []
@@ -112,8 +113,12 @@ import Testing
                 if rng.next(5) == 0 { s.links = [SpanLink(traceID: tid("9"), spanID: sid("9"), attributes: randomList(&rng, 99))] }
                 spans.append(s)
             }
-            let before = spans
-            Span.packAttributesByTrace(&spans)
+            // Expected: each trace's spans together, traces by first appearance, each
+            // trace's spans in the order given.
+            var order: [TraceID] = []
+            for s in spans where !order.contains(s.traceID) { order.append(s.traceID) }
+            let before = order.flatMap { id in spans.filter { $0.traceID == id } }
+            Span.groupByTrace(&spans)
             #expect(spans == before, "round \(round)")
             for (a, b) in zip(spans, before) {
                 #expect(Array(a.attributes) == Array(b.attributes))
