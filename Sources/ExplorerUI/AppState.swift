@@ -286,21 +286,27 @@ public struct AppState: Sendable {
         // Taken out while it asks this state for findings (which updates the cache).
         var totals = findingTotals
         findingTotals = FindingTotals()
-        let store = self.store
-        findingsCache.reserveCapacity(store.traceCount)
-        totals.update(with: store) { findings(for: $0) }
+        withFindingsPass { state in totals.update(with: state.store) { state.findings(for: $0) } }
         findingTotals = totals
-        findingsCache.prune(to: store)
         return totals.byService
     }
 
     /// Every held trace's findings, recomputed only for traces that changed.
     mutating func allFindings() -> [Finding] {
         var out: [Finding] = []
-        findingsCache.reserveCapacity(store.traceCount)
-        for trace in store.traces.values { out += findings(for: trace) }
-        findingsCache.prune(to: store)
+        withFindingsPass { state in
+            for trace in state.store.traces.values { out += state.findings(for: trace) }
+        }
         return out
+    }
+
+    /// Runs a pass that asks for the findings of (nearly) every held trace: the cache
+    /// is sized for all of them first (growing it entry by entry moved every entry at
+    /// each step) and rid of evicted traces after.
+    mutating func withFindingsPass(_ pass: (inout AppState) -> Void) {
+        findingsCache.reserveCapacity(store.traceCount)
+        pass(&self)
+        findingsCache.prune(to: store)
     }
 
     /// Whether this span's detail masks secrets now.

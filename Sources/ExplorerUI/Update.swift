@@ -660,10 +660,10 @@ extension AppState {
             var cache = insightGroupsCache
             insightGroupsCache = InsightGroupsCache()
             let store = self.store, config = insightConfig
-            findingsCache.reserveCapacity(store.traceCount)
-            insights.groups = cache.update(with: store, config: config) { findings(for: $0) }
+            var groups: [InsightGroup] = []
+            withFindingsPass { state in groups = cache.update(with: store, config: config) { state.findings(for: $0) } }
+            insights.groups = groups
             insightGroupsCache = cache
-            findingsCache.prune(to: store)
         }
         clampAll()
     }

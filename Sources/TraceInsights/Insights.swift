@@ -42,9 +42,25 @@ public enum Insights {
     }
 
     /// Verdicts on strings that repeat across a trace's spans (keys, names): a big
-    /// trace has a few dozen distinct keys over a million attributes.
+    /// trace has a few dozen distinct keys over a million attributes. Verdicts hold for
+    /// one config: given another, the memo starts over under a new stamp.
     public struct Memo: Sendable {
         public init() {}
+
+        private var config: InsightConfig?
+        /// Names the config the verdicts are for: a `TraceFindings` keeps these 8 bytes
+        /// instead of a copy of the config, and is checked anew when it differs.
+        private(set) var configStamp: UInt64 = 0
+
+        /// Adopts `config` (forgetting verdicts made for another) and returns its stamp.
+        mutating func stamp(for config: InsightConfig) -> UInt64 {
+            if self.config != config {
+                self = Memo()
+                self.config = config
+                configStamp = UInt64.random(in: 1 ... .max)
+            }
+            return configStamp
+        }
 
         struct KeyVerdict: Sendable {
             var customAlias: String?

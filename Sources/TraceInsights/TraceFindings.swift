@@ -10,8 +10,11 @@ import TraceModel
 public struct TraceFindings: Sendable {
     /// The trace is complete, so missing parents are real (orphan findings are made).
     public let settled: Bool
-    /// Which instance of the trace was checked (`Trace.createdGeneration`).
-    private var instance: Int?
+    /// Which instance of the trace was checked (`Trace.createdGeneration`); -1 before.
+    private var instance = -1
+    private var traceID = TraceID(high: 0, low: 0)
+    /// The config checked against (`Insights.Memo.stamp(for:)`).
+    private var configStamp: UInt64 = 0
     private var duplicateCount = 0
     /// `spans[0..<checked]` have been checked.
     public private(set) var checked = 0
@@ -22,24 +25,22 @@ public struct TraceFindings: Sendable {
     /// Checked spans whose parent was missing then.
     private var orphans: [Int] = []
     private var rootCount = 0
-    /// The earliest two roots by (start, index): `multiple-roots` names the second.
+    /// The earliest two roots by (start, index): `multiple-roots` names the second. Only
+    /// where they are: this state is kept for every trace held (most small and many), so
+    /// it holds no copies of spans, names or the config (150 bytes, not 270).
     private var firstRoot: Root?
     private var secondRoot: Root?
-    /// What a root finding names, not the whole span: this state is kept per trace, for
-    /// every trace held.
     private struct Root: Sendable {
         var start: Int64
         var index: Int
-        var spanID: SpanID
-        var service: String
-        var name: String
+        func isBefore(_ other: Root) -> Bool { (start, index) < (other.start, other.index) }
     }
+    /// `multiple-roots`, made when the roots change.
+    private var rootFindings: [Finding] = []
     /// Services whose resource was checked; a trace has a handful, so a list (no
     /// hashing, one allocation at most: most traces are small and many).
     private var servicesSeen: [String] = []
     private var resourceFindings: [Finding] = []
-    private var traceID: TraceID?
-    private var config: InsightConfig?
 
     public init(settled: Bool = true) {
         self.settled = settled
@@ -48,23 +49,19 @@ public struct TraceFindings: Sendable {
     /// Everything found, in the order of a check of the whole trace: per span in span
     /// order, then the trace's roots, then resources once per service.
     public var findings: [Finding] {
-        if rootCount <= 1 && resourceFindings.isEmpty { return spanFindings }
-        var out = spanFindings
-        if rootCount > 1, let traceID, let config, let second = secondRoot {
-            Self.add("multiple-roots", spanID: second.spanID, service: second.service, name: second.name,
-                     "\(rootCount) spans without a parent", traceID: traceID, config: config) { out.append($0) }
-        }
-        return out + resourceFindings
+        if rootFindings.isEmpty && resourceFindings.isEmpty { return spanFindings }
+        return spanFindings + rootFindings + resourceFindings
     }
 
     /// Brings the findings up to `trace` as it is now.
     public mutating func update(_ trace: Trace, config: InsightConfig, memo: inout Insights.Memo) {
-        if instance != trace.createdGeneration || traceID != trace.id || self.config != config
+        let stamp = memo.stamp(for: config)
+        if instance != trace.createdGeneration || traceID != trace.id || configStamp != stamp
             || duplicateCount != trace.duplicateCount || checked > trace.spanCount {
             self = TraceFindings(settled: settled)
             instance = trace.createdGeneration
             traceID = trace.id
-            self.config = config
+            configStamp = stamp
             duplicateCount = trace.duplicateCount
         }
         guard checked < trace.spanCount || !orphans.isEmpty else { return }
@@ -93,14 +90,15 @@ public struct TraceFindings: Sendable {
         }
         orphans = stillOrphans
 
+        let rootsBefore = rootCount
         for i in checked..<trace.spanCount {
             let span = trace.spans[i]
             checker.check(span, memo: &memo) { spanFindings.append($0); producers.append(i) }
             if !span.hasParent {
                 rootCount += 1
-                let root = Root(start: span.startTime, index: i, spanID: span.spanID, service: span.serviceName, name: span.name)
-                if let first = firstRoot, (first.start, first.index) <= (root.start, root.index) {
-                    if let second = secondRoot, (second.start, second.index) <= (root.start, root.index) {} else { secondRoot = root }
+                let root = Root(start: span.startTime, index: i)
+                if let first = firstRoot, !root.isBefore(first) {
+                    if let second = secondRoot, !root.isBefore(second) {} else { secondRoot = root }
                 } else {
                     secondRoot = firstRoot
                     firstRoot = root
@@ -120,6 +118,13 @@ public struct TraceFindings: Sendable {
             }
         }
         checked = trace.spanCount
+        if rootCount != rootsBefore {
+            rootFindings = []
+            if rootCount > 1, let second = secondRoot {
+                Self.add("multiple-roots", trace.spans[second.index], "\(rootCount) spans without a parent",
+                         traceID: trace.id, config: config) { rootFindings.append($0) }
+            }
+        }
     }
 
     static func add(_ id: String, _ span: Span?, _ message: String, traceID: TraceID, config: InsightConfig,

@@ -18,6 +18,30 @@ import Testing
         #expect(rows.last?.spanID == reference.last?.spanID)
     }
 
+    /// Runs appended after reserving room for each read like one array, and leave few
+    /// empty slots: each run fits exactly, a chunk grows by a quarter at least.
+    @Test(arguments: [1, 2, 7, 300])
+    func reservedRunsActAsAnArrayAndLeaveLittleRoom(maxRun: Int) {
+        var rows = SpanRows()
+        var reference: [Span] = []
+        var state: UInt64 = UInt64(maxRun)
+        while reference.count < 9_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let run = 1 + Int((state >> 33) % UInt64(maxRun))
+            rows.reserveCapacity(forAppending: run)
+            for _ in 0..<run {
+                let s = span(reference.count)
+                rows.append(s)
+                reference.append(s)
+            }
+            #expect(rows.count == reference.count)
+            // What doubling would leave is up to the whole count again.
+            #expect(rows.capacity <= reference.count + reference.count / 4 + maxRun + 1, "\(reference.count) spans")
+        }
+        #expect(Array(rows).map(\.spanID) == reference.map(\.spanID))
+        #expect(rows.indices.map { rows[$0].spanID } == reference.map(\.spanID))
+    }
+
     @Test func copiesAreIndependent() {
         var original = SpanRows((0..<9_000).map(span))
         let snapshot = original
@@ -38,6 +62,49 @@ import Testing
         let now = store.trace(TraceID(high: 0, low: 1))!
         #expect(shown.spanCount == 5_000 && shown.spans[2].name == "s2")
         #expect(now.spanCount == 5_100 && now.spans[2].name == "re-export" && now.index(of: SpanID(5_100)) == 5_099)
+    }
+}
+
+/// The per-trace cache keeps its values packed apart from its table; every operation
+/// reads as a plain dictionary of (generation, value) would.
+@Suite struct PerTraceCacheTests {
+    @Test(arguments: [1, 2, 3])
+    func actsAsADictionary(seed: UInt64) {
+        var cache = PerTraceCache<String>()
+        var model: [TraceID: (generation: Int, value: String)] = [:]
+        var state = seed
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        for step in 0..<3_000 {
+            let id = TraceID(high: 0, low: UInt64(1 + next(60)))
+            let generation = next(4)
+            switch next(3) {
+            case 0:
+                cache.set("v\(step)", id, generation: generation)
+                model[id] = (generation, "v\(step)")
+            case 1:
+                #expect(cache.take(id) == model.removeValue(forKey: id)?.value)
+            default:
+                let expected = model[id].flatMap { $0.generation == generation ? $0.value : nil }
+                #expect(cache.current(id, generation: generation) == expected)
+            }
+            if step % 500 == 0 { cache.reserveCapacity(step / 10) }
+            #expect(cache.count == model.count)
+        }
+        for (id, entry) in model { #expect(cache.current(id, generation: entry.generation) == entry.value) }
+    }
+
+    @Test func pruningDropsOnlyTracesTheStoreNoLongerHolds() {
+        var store = TraceStore()
+        var cache = PerTraceCache<Int>()
+        for i in 0..<300 { cache.set(i, TraceID(high: 0, low: UInt64(i + 1)), generation: 0) }
+        let kept = (0..<300).filter { $0 % 7 == 0 }
+        store.add(kept.map { Span(traceID: TraceID(high: 0, low: UInt64($0 + 1)), spanID: SpanID(1), name: "s", startTime: 1, endTime: 2) })
+        cache.prune(to: store)
+        #expect(cache.count == kept.count)
+        for i in kept { #expect(cache.current(TraceID(high: 0, low: UInt64(i + 1)), generation: 0) == i) }
     }
 }
 
