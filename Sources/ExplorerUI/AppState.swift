@@ -303,10 +303,10 @@ public struct AppState: Sendable {
     /// Runs a pass that asks for the findings of (nearly) every held trace: the cache
     /// is sized for all of them first (growing it entry by entry moved every entry at
     /// each step) and rid of evicted traces after.
-    mutating func withFindingsPass(_ pass: (inout AppState) -> Void) {
+    mutating func withFindingsPass<Result>(_ pass: (inout AppState) -> Result) -> Result {
         findingsCache.reserveCapacity(store.traceCount)
-        pass(&self)
-        findingsCache.prune(to: store)
+        defer { findingsCache.prune(to: store) }
+        return pass(&self)
     }
 
     /// Whether this span's detail masks secrets now.

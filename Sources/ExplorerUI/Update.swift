@@ -660,9 +660,7 @@ extension AppState {
             var cache = insightGroupsCache
             insightGroupsCache = InsightGroupsCache()
             let store = self.store, config = insightConfig
-            var groups: [InsightGroup] = []
-            withFindingsPass { state in groups = cache.update(with: store, config: config) { state.findings(for: $0) } }
-            insights.groups = groups
+            insights.groups = withFindingsPass { state in cache.update(with: store, config: config) { state.findings(for: $0) } }
             insightGroupsCache = cache
         }
         clampAll()

@@ -50,7 +50,7 @@ public enum Insights {
         private var config: InsightConfig?
         /// Names the config the verdicts are for: a `TraceFindings` keeps these 8 bytes
         /// instead of a copy of the config, and is checked anew when it differs.
-        private(set) var configStamp: UInt64 = 0
+        private var configStamp: UInt64 = 0
 
         /// Adopts `config` (forgetting verdicts made for another) and returns its stamp.
         mutating func stamp(for config: InsightConfig) -> UInt64 {

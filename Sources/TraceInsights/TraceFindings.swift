@@ -27,7 +27,7 @@ public struct TraceFindings: Sendable {
     private var rootCount = 0
     /// The earliest two roots by (start, index): `multiple-roots` names the second. Only
     /// where they are: this state is kept for every trace held (most small and many), so
-    /// it holds no copies of spans, names or the config (150 bytes, not 270).
+    /// it holds no copies of spans, names or the config (160 bytes, not 272).
     private var firstRoot: Root?
     private var secondRoot: Root?
     private struct Root: Sendable {
