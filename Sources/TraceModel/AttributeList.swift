@@ -199,10 +199,13 @@ public struct AttributeArena {
 public final class AttributeListBuilder {
     // One thread writes a builder, entry after entry: the run-time exclusivity checks
     // on these would cost more than the writes.
-    @exclusivity(unchecked) private var base: UnsafeMutablePointer<UInt8>
-    @exclusivity(unchecked) private var capacity: Int
+    // Visible to inlined code: the decoder (another module) writes a dozen entries a
+    // span, and a call per entry costs as much as the write.
+    @usableFromInline @exclusivity(unchecked) var base: UnsafeMutablePointer<UInt8>
+    @usableFromInline @exclusivity(unchecked) var capacity: Int
     /// Bytes written since the last `reset`.
-    @exclusivity(unchecked) public private(set) var count = 0
+    @usableFromInline @exclusivity(unchecked) var used = 0
+    public var count: Int { used }
 
     public init(capacity: Int = 4096) {
         self.capacity = max(64, capacity)
@@ -213,15 +216,15 @@ public final class AttributeListBuilder {
 
     public var isEmpty: Bool { count == 0 }
 
-    public func reset() { count = 0 }
+    public func reset() { used = 0 }
 
-    @inline(__always)
-    private func reserve(_ n: Int) {
+    @inlinable @inline(__always)
+    func reserve(_ n: Int) {
         if count + n > capacity { grow(to: count + n) }
     }
 
-    @inline(never)
-    private func grow(to needed: Int) {
+    @usableFromInline @inline(never)
+    func grow(to needed: Int) {
         var size = capacity * 2
         while size < needed { size *= 2 }
         let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
@@ -231,14 +234,14 @@ public final class AttributeListBuilder {
         capacity = size
     }
 
-    @inline(__always)
-    private func put(_ byte: UInt8) {
+    @inlinable @inline(__always)
+    func put(_ byte: UInt8) {
         base[count] = byte
-        count += 1
+        used += 1
     }
 
-    @inline(__always)
-    private func putVarint(_ v: UInt64) {
+    @inlinable @inline(__always)
+    func putVarint(_ v: UInt64) {
         var v = v
         while v >= 0x80 {
             put(UInt8(truncatingIfNeeded: v) | 0x80)
@@ -247,17 +250,17 @@ public final class AttributeListBuilder {
         put(UInt8(v))
     }
 
-    @inline(__always)
-    private func putBytes(_ bytes: UnsafeRawBufferPointer) {
+    @inlinable @inline(__always)
+    func putBytes(_ bytes: UnsafeRawBufferPointer) {
         if let src = bytes.baseAddress, !bytes.isEmpty {
             UnsafeMutableRawPointer(base + count).copyMemory(from: src, byteCount: bytes.count)
-            count += bytes.count
+            used += bytes.count
         }
     }
 
     /// A key by its `AttributeKeys` number plus one, or 0 and its UTF-8 text (a key
     /// the full table has no number for).
-    @inline(__always)
+    @inlinable @inline(__always)
     public func key(_ idPlusOne: UInt32, text: UnsafeRawBufferPointer) {
         reserve(20 + (idPlusOne == 0 ? text.count : 0))
         putVarint(UInt64(idPlusOne))
@@ -268,46 +271,46 @@ public final class AttributeListBuilder {
     }
 
     /// A string value from its UTF-8 bytes.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func string(_ utf8: UnsafeRawBufferPointer) {
         reserve(11 + utf8.count)
-        put(Pack.Tag.string.rawValue)
+        put(PackTag.string.rawValue)
         putVarint(UInt64(utf8.count))
         putBytes(utf8)
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public func int(_ i: Int64) {
         reserve(11)
-        put(Pack.Tag.int.rawValue)
+        put(PackTag.int.rawValue)
         putVarint(UInt64(bitPattern: (i << 1) ^ (i >> 63)))
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public func bool(_ b: Bool) {
         reserve(1)
-        put(b ? Pack.Tag.boolTrue.rawValue : Pack.Tag.boolFalse.rawValue)
+        put(b ? PackTag.boolTrue.rawValue : PackTag.boolFalse.rawValue)
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public func double(_ d: Double) {
         reserve(9)
-        put(Pack.Tag.double.rawValue)
+        put(PackTag.double.rawValue)
         UnsafeMutableRawPointer(base + count).storeBytes(of: d.bitPattern.littleEndian, as: UInt64.self)
-        count += 8
+        used += 8
     }
 
     /// An empty value (an AnyValue object with no value field).
     public func empty() {
         reserve(1)
-        put(Pack.Tag.empty.rawValue)
+        put(PackTag.empty.rawValue)
     }
 
     /// Starts an array whose length is not known yet: its elements follow as value
     /// calls, then `endArray(mark, count:)` with the mark this returns.
     public func beginArray() -> Int {
         reserve(2)
-        put(Pack.Tag.array.rawValue)
+        put(PackTag.array.rawValue)
         put(0)
         return count - 1
     }
@@ -320,7 +323,7 @@ public final class AttributeListBuilder {
         if length > 1 {
             reserve(length - 1)
             (base + mark + length).update(from: base + mark + 1, count: count - mark - 1)
-            count += length - 1
+            used += length - 1
         }
         var v = UInt64(n)
         for i in 0..<length {
@@ -330,7 +333,7 @@ public final class AttributeListBuilder {
     }
 
     /// Drops what was written after `mark` (a value that a later field replaces).
-    public func truncate(to mark: Int) { count = min(count, max(0, mark)) }
+    public func truncate(to mark: Int) { used = min(used, max(0, mark)) }
 
     /// Appends what another builder holds (a value written on its own).
     public func append(contentsOf other: AttributeListBuilder) {
@@ -352,7 +355,7 @@ public final class AttributeListBuilder {
         reserve(size.count)
         var sink = PointerSink(p: base + count)
         Pack.value(v, into: &sink)
-        count += size.count
+        used += size.count
     }
 
     fileprivate var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
@@ -452,10 +455,13 @@ extension AttributeList: CustomStringConvertible {
 /// The encoding. Values: a tag byte, then a varint length and bytes (string, bytes),
 /// a zigzag varint (int), 8 little-endian bytes (double), nothing (bool, empty), or a
 /// varint count and the elements (array: values; map: key and value pairs).
+/// The first byte of a packed value: which kind it is.
+@usableFromInline enum PackTag: UInt8 {
+    case empty = 0, string, boolFalse, boolTrue, int, double, bytes, array, map
+}
+
 private enum Pack {
-    enum Tag: UInt8 {
-        case empty = 0, string, boolFalse, boolTrue, int, double, bytes, array, map
-    }
+    typealias Tag = PackTag
 
     static func varint<Out: PackSink>(_ v: UInt64, into out: inout Out) {
         var v = v

@@ -10,7 +10,7 @@ extension Span {
         guard start < spans.count else { return }
         // Group numbers by trace, in first-appearance order; neighbours mostly share a
         // trace, so the last one is checked before the dictionary.
-        var groupOf: [TraceID: Int] = [:]
+        var groupOf = TraceGroupTable(capacityFor: spans.count - start)
         var group = [Int](repeating: 0, count: spans.count - start)
         var totals: [Int] = []
         var lastID = spans[start].traceID, lastGroup = -1, runs = 0
@@ -18,13 +18,8 @@ extension Span {
             let id = spans[i].traceID
             if lastGroup < 0 || id != lastID {
                 runs += 1
-                if let g = groupOf[id] {
-                    lastGroup = g
-                } else {
-                    lastGroup = totals.count
-                    groupOf[id] = lastGroup
-                    totals.append(0)
-                }
+                lastGroup = groupOf.group(of: id, orNew: totals.count)
+                if lastGroup == totals.count { totals.append(0) }
                 lastID = id
             }
             group[i - start] = lastGroup
@@ -78,5 +73,34 @@ extension Span {
         for e in events { total += e.attributes.packedSize }
         for l in links { total += l.attributes.packedSize }
         return total
+    }
+}
+
+/// Trace id → group number for one record's spans: sized once for all of them, open
+/// addressing on the id's own bits. Ids are random (W3C), so mixing the two halves is
+/// hash enough; Dictionary's seeded SipHash and regrowth cost several times more here.
+private struct TraceGroupTable {
+    private var ids: [TraceID]
+    private var groups: [Int32]
+    private let mask: Int
+
+    init(capacityFor n: Int) {
+        var size = 16
+        while size < 2 * n { size <<= 1 }
+        ids = [TraceID](repeating: TraceID(high: 0, low: 0), count: size)
+        groups = [Int32](repeating: -1, count: size)
+        mask = size - 1
+    }
+
+    /// The id's group, or `new` (recorded as its group) when the id is not there yet.
+    mutating func group(of id: TraceID, orNew new: Int) -> Int {
+        var i = Int(truncatingIfNeeded: ((id.low ^ id.high &* 0x9E37_79B9_7F4A_7C15) &* 0xD6E8_FEB8_6659_FD93) >> 32) & mask
+        while groups[i] >= 0 {
+            if ids[i] == id { return Int(groups[i]) }
+            i = (i + 1) & mask
+        }
+        ids[i] = id
+        groups[i] = Int32(new)
+        return new
     }
 }

@@ -28,7 +28,11 @@ struct JSONKey {
 /// skips the rest, so no intermediate tree or dictionary is ever built — the reason
 /// spanscope does not use Foundation's JSON APIs on this hot path.
 struct JSONScanner {
-    let bytes: UnsafeRawBufferPointer
+    /// The input as a plain pointer and length: never nil (an empty input points at a
+    /// spare byte), so the hot paths test no optional on every byte they read.
+    let base: UnsafeRawPointer
+    let length: Int
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: length) }
     var pos = 0
     var depth = 0
     /// The texts of strings that held escapes (rare), for the keys naming them.
@@ -36,8 +40,11 @@ struct JSONScanner {
     /// Deeper nesting than this is a counted error, never a stack overflow.
     let maxDepth: Int
 
+    private nonisolated(unsafe) static let noBytes = UnsafeMutableRawPointer.allocate(byteCount: 8, alignment: 8)
+
     init(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 96) {
-        self.bytes = bytes
+        base = bytes.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(Self.noBytes)
+        length = bytes.count
         self.maxDepth = maxDepth
     }
 
@@ -46,9 +53,9 @@ struct JSONScanner {
     @inline(__always)
     mutating func skipWhitespace() {
         // Exporters write no spaces: the common case is one test.
-        if pos < bytes.count, bytes[pos] > 0x20 { return }
-        while pos < bytes.count {
-            switch bytes[pos] {
+        if pos < length, at(pos) > 0x20 { return }
+        while pos < length {
+            switch at(pos) {
             case 0x20, 0x0A, 0x0D, 0x09: pos += 1
             default: return
             }
@@ -58,7 +65,7 @@ struct JSONScanner {
     @inline(__always)
     mutating func peek() -> UInt8? {
         skipWhitespace()
-        return pos < bytes.count ? bytes[pos] : nil
+        return pos < length ? at(pos) : nil
     }
 
     @inline(__always)
@@ -70,12 +77,16 @@ struct JSONScanner {
     /// The error for `expect`, kept out of line: the hot path builds no message.
     @inline(never)
     private func expected(_ what: StaticString) -> JSONError {
-        fail(pos < bytes.count ? "expected \(what)" : "unexpected end of input, expected \(what)")
+        fail(pos < length ? "expected \(what)" : "unexpected end of input, expected \(what)")
     }
 
     mutating func expectEnd() throws {
         if peek() != nil { throw fail("unexpected data after the JSON value") }
     }
+
+    /// The byte at `i`, which the caller has checked is below `length`.
+    @inline(__always)
+    func at(_ i: Int) -> UInt8 { base.load(fromByteOffset: i, as: UInt8.self) }
 
     // MARK: objects and arrays
 
@@ -99,7 +110,7 @@ struct JSONScanner {
             _ = peek()
         }
         first = false
-        guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw fail("expected a key") }
+        guard pos < length, at(pos) == UInt8(ascii: "\"") else { throw fail("expected a key") }
         let key = try readRawString()
         try expect(UInt8(ascii: ":"), "':'")
         return key
@@ -129,9 +140,9 @@ struct JSONScanner {
 
     /// Consumes a `null` and returns true, or leaves the input as it is.
     mutating func skipNull() -> Bool {
-        guard peek() == UInt8(ascii: "n"), pos + 4 <= bytes.count,
-              bytes[pos + 1] == UInt8(ascii: "u"), bytes[pos + 2] == UInt8(ascii: "l"),
-              bytes[pos + 3] == UInt8(ascii: "l") else { return false }
+        guard peek() == UInt8(ascii: "n"), pos + 4 <= length,
+              at(pos + 1) == UInt8(ascii: "u"), at(pos + 2) == UInt8(ascii: "l"),
+              at(pos + 3) == UInt8(ascii: "l") else { return false }
         pos += 4
         return true
     }
@@ -154,7 +165,7 @@ struct JSONScanner {
             return decodedTexts[Int(key.escaped)].utf8.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
         }
         guard key.count == literal.utf8CodeUnitCount else { return false }
-        return Self.sameBytes(bytes.baseAddress! + key.start, literal.utf8Start, key.count)
+        return Self.sameBytes(base + key.start, literal.utf8Start, key.count)
     }
 
     /// memcmp for the short literals keys and fixed parts are: one or two word loads
@@ -185,7 +196,7 @@ struct JSONScanner {
     @inline(__always)
     mutating func skipLiteral(_ literal: StaticString) -> Bool {
         let n = literal.utf8CodeUnitCount
-        guard pos + n <= bytes.count, Self.sameBytes(bytes.baseAddress! + pos, literal.utf8Start, n) else { return false }
+        guard pos + n <= length, Self.sameBytes(base + pos, literal.utf8Start, n) else { return false }
         pos += n
         return true
     }
@@ -195,7 +206,7 @@ struct JSONScanner {
     @inline(__always)
     func plainStringEnd(from: Int) -> Int? {
         let i = quoteOrBackslash(from: from)
-        return i < bytes.count && bytes[i] == UInt8(ascii: "\"") ? i : nil
+        return i < length && at(i) == UInt8(ascii: "\"") ? i : nil
     }
 
     /// The first quote or backslash at or after `from`, or the end. Eight bytes at a
@@ -206,14 +217,14 @@ struct JSONScanner {
     func quoteOrBackslash(from: Int) -> Int {
         var i = from
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        while i + 8 <= bytes.count {
-            let w = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        while i + 8 <= length {
+            let w = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
             let q = w ^ (ones &* 0x22), b = w ^ (ones &* 0x5C)
             let marks = ((q &- ones) & ~q | (b &- ones) & ~b) & highs
             if marks != 0 { return i + marks.trailingZeroBitCount >> 3 }
             i += 8
         }
-        while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\") { i += 1 }
+        while i < length, at(i) != UInt8(ascii: "\""), at(i) != UInt8(ascii: "\\") { i += 1 }
         return i
     }
 
@@ -230,11 +241,11 @@ struct JSONScanner {
         try expect(UInt8(ascii: "\""), "a string")
         let start = pos
         let end = quoteOrBackslash(from: start)
-        guard end < bytes.count else {
+        guard end < length else {
             pos = end
             throw fail("unterminated string")
         }
-        if bytes[end] == UInt8(ascii: "\"") {
+        if at(end) == UInt8(ascii: "\"") {
             pos = end + 1
             return JSONKey(start: start, count: end - start)
         }
@@ -256,13 +267,13 @@ struct JSONScanner {
     /// Slow path for strings with escapes; `pos` is just after the opening quote.
     private mutating func readEscapedString() throws -> String {
         var out: [UInt8] = []
-        while pos < bytes.count {
-            let b = bytes[pos]
+        while pos < length {
+            let b = at(pos)
             pos += 1
             if b == UInt8(ascii: "\"") { return String(decoding: out, as: UTF8.self) }
             guard b == UInt8(ascii: "\\") else { out.append(b); continue }
-            guard pos < bytes.count else { break }
-            let e = bytes[pos]
+            guard pos < length else { break }
+            let e = at(pos)
             pos += 1
             switch e {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
@@ -273,8 +284,8 @@ struct JSONScanner {
             case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
                 var scalar = try readHex4()
-                if (0xD800..<0xDC00).contains(scalar), pos + 6 <= bytes.count,
-                   bytes[pos] == UInt8(ascii: "\\"), bytes[pos + 1] == UInt8(ascii: "u") {
+                if (0xD800..<0xDC00).contains(scalar), pos + 6 <= length,
+                   at(pos) == UInt8(ascii: "\\"), at(pos + 1) == UInt8(ascii: "u") {
                     let save = pos
                     pos += 2
                     let low = try readHex4()
@@ -295,10 +306,10 @@ struct JSONScanner {
     }
 
     private mutating func readHex4() throws -> UInt32 {
-        guard pos + 4 <= bytes.count else { throw fail("truncated \\u escape") }
+        guard pos + 4 <= length else { throw fail("truncated \\u escape") }
         var v: UInt32 = 0
         for i in 0..<4 {
-            let b = bytes[pos + i]
+            let b = at(pos + i)
             let n: UInt32
             switch b {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): n = UInt32(b - UInt8(ascii: "0"))
@@ -317,9 +328,9 @@ struct JSONScanner {
     /// The extent of a JSON number token starting at `pos`.
     private mutating func numberToken() throws -> Range<Int> {
         let start = pos
-        if pos < bytes.count, bytes[pos] == UInt8(ascii: "-") { pos += 1 }
-        while pos < bytes.count {
-            switch bytes[pos] {
+        if pos < length, at(pos) == UInt8(ascii: "-") { pos += 1 }
+        while pos < length {
+            switch at(pos) {
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "e"),
                  UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"):
                 pos += 1
@@ -384,40 +395,69 @@ struct JSONScanner {
     }
 
     /// A string at `pos` of 1 to `maxDigits` (≤ 19) decimal digits and nothing else,
-    /// consumed and returned; nil leaves `pos` where it was.
-    private mutating func quotedDigits(upTo maxDigits: Int) -> UInt64? {
-        let first = pos + 1, end = quoteOrBackslash(from: first)
-        guard end < bytes.count, bytes[end] == UInt8(ascii: "\""), end > first, end - first <= maxDigits,
-              let v = Self.decimalDigits(bytes, first, end - first) else { return nil }
-        pos = end + 1
-        return v
-    }
-
-    /// The value of `count` (≤ 19) decimal digits at `start`, eight at a time (SWAR:
-    /// pairs, then quads, then octets of digits combine with one multiply each).
-    static func decimalDigits(_ b: UnsafeRawBufferPointer, _ start: Int, _ count: Int) -> UInt64? {
-        var v: UInt64 = 0
-        var i = start
-        let end = start + count
-        while end - i >= 8 {
-            let w = UInt64(littleEndian: b.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            // Every byte 0x30...0x39: high nibble 3, and adding 6 keeps it 3.
-            guard w & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030,
-                  (w &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030 else { return nil }
-            var d = w & 0x0F0F_0F0F_0F0F_0F0F
-            d = (d &* 10 &+ (d >> 8)) & 0x00FF_00FF_00FF_00FF
-            d = (d &* 100 &+ (d >> 16)) & 0x0000_FFFF_0000_FFFF
-            d = (d &* 10000 &+ (d >> 32)) & 0xFFFF_FFFF
-            v = v &* 100_000_000 &+ d
-            i += 8
+    /// consumed and returned; nil leaves `pos` where it was. One pass, eight bytes at a
+    /// time (SWAR): a word's leading digits are found and converted together, and the
+    /// byte after them must be the closing quote.
+    mutating func quotedDigits(upTo maxDigits: Int) -> UInt64? {
+        let first = pos + 1
+        var i = first, v: UInt64 = 0
+        while i + 8 <= length {
+            let w = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let n = Self.leadingDigits(w)
+            guard i - first + n <= maxDigits else { return nil }
+            if n > 0 { v = v &* Self.powerOfTen(n) &+ Self.digitsValue(w, n) }
+            i += n
+            if n < 8 { return closeDigits(at: i, first: first, v) }
         }
-        while i < end {
-            let d = b[i] &- UInt8(ascii: "0")
-            guard d < 10 else { return nil }
+        while i < length, i - first < maxDigits {
+            let d = at(i) &- UInt8(ascii: "0")
+            guard d < 10 else { break }
             v = v &* 10 &+ UInt64(d)
             i += 1
         }
+        return closeDigits(at: i, first: first, v)
+    }
+
+    @inline(__always)
+    private mutating func closeDigits(at i: Int, first: Int, _ v: UInt64) -> UInt64? {
+        guard i > first, i < length, at(i) == UInt8(ascii: "\"") else { return nil }
+        pos = i + 1
         return v
+    }
+
+    /// How many of the word's bytes, from its first (lowest), are ASCII digits. A digit
+    /// has high nibble 3 and keeps it when 6 is added; a carry out of a non-digit byte
+    /// only disturbs bytes after it, which are not counted.
+    @inline(__always)
+    static func leadingDigits(_ w: UInt64) -> Int {
+        let highs: UInt64 = 0xF0F0_F0F0_F0F0_F0F0, threes: UInt64 = 0x3030_3030_3030_3030
+        let off = ((w & highs) ^ threes) | (((w &+ 0x0606_0606_0606_0606) & highs) ^ threes)
+        return off == 0 ? 8 : off.trailingZeroBitCount >> 3
+    }
+
+    /// The value of the word's first `n` (1...8) bytes as decimal digits: shifted to the
+    /// top, the bytes below become leading zeros, then pairs, quads and the two halves
+    /// combine with one multiply each.
+    @inline(__always)
+    static func digitsValue(_ w: UInt64, _ n: Int) -> UInt64 {
+        var d = (w << (64 - 8 * UInt64(n))) & 0x0F0F_0F0F_0F0F_0F0F
+        d = (d &* 10 &+ (d >> 8)) & 0x00FF_00FF_00FF_00FF
+        d = (d &* 100 &+ (d >> 16)) & 0x0000_FFFF_0000_FFFF
+        return (d &* 10000 &+ (d >> 32)) & 0xFFFF_FFFF
+    }
+
+    @inline(__always)
+    static func powerOfTen(_ n: Int) -> UInt64 {
+        switch n {
+        case 1: return 10
+        case 2: return 100
+        case 3: return 1000
+        case 4: return 10000
+        case 5: return 100_000
+        case 6: return 1_000_000
+        case 7: return 10_000_000
+        default: return 100_000_000
+        }
     }
 
     /// A double as a number, or one of protobuf JSON's "NaN", "Infinity", "-Infinity" (or a numeric string).
@@ -483,9 +523,9 @@ struct JSONScanner {
 
     private mutating func matchLiteral(_ literal: StaticString) -> Bool {
         let n = literal.utf8CodeUnitCount
-        guard pos + n <= bytes.count else { return false }
+        guard pos + n <= length else { return false }
         let p = literal.utf8Start
-        for i in 0..<n where bytes[pos + i] != p[i] { return false }
+        for i in 0..<n where at(pos + i) != p[i] { return false }
         pos += n
         return true
     }

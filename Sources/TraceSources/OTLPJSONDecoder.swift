@@ -194,9 +194,13 @@ public final class OTLPJSONDecoder {
         var message: String
     }
 
+    /// What every span starts from: copying it costs one reference count, building one
+    /// (default resource, scope, status) costs hundreds of instructions.
+    private static let blankSpan = Span(traceID: TraceID(high: 0, low: 0), spanID: .zero, name: "", kind: .unspecified, startTime: 0, endTime: 0)
+
     /// A span with an unusable id is skipped and reported; the JSON around it is fine.
     private func readSpan(_ s: inout JSONScanner) throws -> Result<Span, SpanProblem> {
-        var span = Span(traceID: TraceID(high: 0, low: 0), spanID: .zero, name: "", kind: .unspecified, startTime: 0, endTime: 0)
+        var span = Self.blankSpan
         var problem: String?
         var events: [SpanEvent] = [], links: [SpanLink] = [], status = SpanStatus(), traceState = ""
         try s.beginObject()
@@ -244,7 +248,7 @@ public final class OTLPJSONDecoder {
                 try s.skipValue()
             }
         }
-        span.status = SpanStatus(code: status.code)
+        if status.code != .unset { span.status = SpanStatus(code: status.code) }
         if !(status.message.isEmpty && traceState.isEmpty && events.isEmpty && links.isEmpty) {
             span.setRare(statusMessage: status.message, traceState: traceState, events: events, links: links)
         }
@@ -492,19 +496,25 @@ public final class OTLPJSONDecoder {
                 writeString(s, raw, into: list)
                 return true
             }
-            let value: AttributeValue
+            // Each scalar is written by its own writer: no AttributeValue is made.
             if s.skipLiteral("intValue\":") {
-                value = .int(try s.readInt64())
+                let v = try s.readInt64()
+                guard s.skipLiteral("}}") else { throw CompactFormEnded() }
+                list.key(internKey(keyBytes, after: &previousKey), text: keyBytes)
+                list.int(v)
             } else if s.skipLiteral("boolValue\":") {
-                value = .bool(try s.readBool())
+                let v = try s.readBool()
+                guard s.skipLiteral("}}") else { throw CompactFormEnded() }
+                list.key(internKey(keyBytes, after: &previousKey), text: keyBytes)
+                list.bool(v)
             } else if s.skipLiteral("doubleValue\":") {
-                value = .double(try s.readDouble())
+                let v = try s.readDouble()
+                guard s.skipLiteral("}}") else { throw CompactFormEnded() }
+                list.key(internKey(keyBytes, after: &previousKey), text: keyBytes)
+                list.double(v)
             } else {
                 throw CompactFormEnded()
             }
-            guard s.skipLiteral("}}") else { throw CompactFormEnded() }
-            list.key(internKey(keyBytes, after: &previousKey), text: keyBytes)
-            list.value(value)
             return true
         } catch {
             s.pos = start
