@@ -28,7 +28,7 @@ public struct SpanRows: RandomAccessCollection, Sendable {
         }
     }
 
-    public mutating func append(_ span: Span) {
+    public mutating func append(_ span: consuming Span) {
         // The chunk for position `count` may exist already, made by `reserveCapacity`.
         if chunks.count <= count >> Self.shift { chunks.append([]) }
         chunks[chunks.count - 1].append(span)

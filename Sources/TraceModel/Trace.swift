@@ -35,7 +35,7 @@ public struct Trace: Sendable {
     public var duration: Int64 { spans.isEmpty ? 0 : max(0, endTime &- startTime) }
 
     /// Adds a span; a span id already present is replaced by the newer export.
-    public mutating func add(_ span: Span) {
+    public mutating func add(_ span: consuming Span) {
         revision &+= 1
         if let existing = index.find(span.spanID, in: spans) {
             duplicateCount += 1
@@ -53,10 +53,10 @@ public struct Trace: Sendable {
             }
             return
         }
-        spans.append(span)
-        index.didAppend(to: spans)
         if span.isError { errorCount += 1 }
         extendBounds(with: span)
+        spans.append(span)
+        index.didAppend(to: spans)
     }
 
     /// Makes room for `k` more spans (a run of one batch), so a trace's storage is sized

@@ -35,34 +35,37 @@ public struct TraceStore: Sendable {
         // A batch holds its traces' spans in runs: a run's trace is looked up once. An
         // index stays valid until the next insertion, which only a new id makes.
         var last: (id: TraceID, position: Dictionary<TraceID, Trace>.Index)?
-        for (offset, span) in batch.enumerated() {
+        for offset in batch.indices {
+            let id = batch[offset].traceID
             // One hash lookup per run of a trace (two for a new trace); the trace is
             // changed in place.
             let position: Dictionary<TraceID, Trace>.Index
-            if let last, last.id == span.traceID {
+            if let last, last.id == id {
                 position = last.position
             } else {
-                if let found = traces.index(forKey: span.traceID) {
+                if let found = traces.index(forKey: id) {
                     position = found
                 } else {
-                    var trace = Trace(id: span.traceID)
+                    var trace = Trace(id: id)
                     trace.createdGeneration = generation
-                    traces[span.traceID] = trace
-                    arrival.append(span.traceID)
-                    position = traces.index(forKey: span.traceID)!
+                    traces[id] = trace
+                    arrival.append(id)
+                    position = traces.index(forKey: id)!
                 }
                 var runEnd = offset + 1
-                while runEnd < batch.count, batch[runEnd].traceID == span.traceID { runEnd += 1 }
+                while runEnd < batch.count, batch[runEnd].traceID == id { runEnd += 1 }
                 traces.values[position].reserveCapacity(forAppending: runEnd - offset)
             }
-            last = (span.traceID, position)
+            last = (id, position)
             let changedBefore = traces.values[position].storeGeneration
-            spanCount += Self.add(span, to: &traces.values[position], maxSpans: maxSpans, generation: generation,
+            // The one copy of the span is handed down to the trace's rows (consumed at
+            // each step), not copied again on the way.
+            spanCount += Self.add(batch[offset], to: &traces.values[position], maxSpans: maxSpans, generation: generation,
                                   spansOverCap: &spansOverCap)
             // Logged once per batch, at the trace's first change in it (a span over the
             // cap changes nothing).
             if changedBefore != generation && traces.values[position].storeGeneration == generation {
-                changeLog.append((generation, span.traceID))
+                changeLog.append((generation, id))
             }
         }
         evictIfNeeded()
@@ -96,7 +99,7 @@ public struct TraceStore: Sendable {
     }
 
     /// Adds one span to its trace; returns how many spans the trace gained (0 or 1).
-    private static func add(_ span: Span, to trace: inout Trace, maxSpans: Int, generation: Int,
+    private static func add(_ span: consuming Span, to trace: inout Trace, maxSpans: Int, generation: Int,
                             spansOverCap: inout Int) -> Int {
         let before = trace.spanCount
         if before >= maxSpans, trace.index(of: span.spanID) == nil {

@@ -194,13 +194,9 @@ public final class OTLPJSONDecoder {
         var message: String
     }
 
-    /// What every span starts from: copying it costs one reference count, building one
-    /// (default resource, scope, status) costs hundreds of instructions.
-    private static let blankSpan = Span(traceID: TraceID(high: 0, low: 0), spanID: .zero, name: "", kind: .unspecified, startTime: 0, endTime: 0)
-
     /// A span with an unusable id is skipped and reported; the JSON around it is fine.
     private func readSpan(_ s: inout JSONScanner) throws -> Result<Span, SpanProblem> {
-        var span = Self.blankSpan
+        var span = Span.blank
         var problem: String?
         var events: [SpanEvent] = [], links: [SpanLink] = [], status = SpanStatus(), traceState = ""
         try s.beginObject()
