@@ -64,7 +64,10 @@ final class Interner<Value> {
     /// Like `intern`, but first tries entry number `hint` (a guess, e.g. the key that
     /// followed the previous one last time): when it holds these bytes no hash is
     /// computed. `hint` is set to the entry the bytes are in, or -1 if uncached.
+    @inline(__always)
     func intern(_ bytes: UnsafeRawBufferPointer, hint: inout Int32) -> Value {
+        // Inlined: the guess is right for most keys, and checking it costs less than
+        // the call to the table lookup would.
         let guess = Int(hint)
         if guess >= 0, guess < extents.count {
             let extent = extents[guess]
@@ -73,6 +76,11 @@ final class Interner<Value> {
                 return values[guess]
             }
         }
+        return lookUp(bytes, hint: &hint)
+    }
+
+    @inline(never)
+    private func lookUp(_ bytes: UnsafeRawBufferPointer, hint: inout Int32) -> Value {
         let h = Self.hash(bytes, seed: seed)
         let mask = slotCount - 1
         var i = Int(truncatingIfNeeded: h) & mask
