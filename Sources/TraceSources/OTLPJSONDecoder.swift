@@ -492,6 +492,16 @@ public final class OTLPJSONDecoder {
                 writeString(s, raw, into: list)
                 return true
             }
+            if s.skipLiteral("arrayValue\":{\"values\":[") {
+                // Elements are written as they are read; a form that turns out not to be
+                // this one is cut off again.
+                let mark = list.count
+                list.key(internKey(keyBytes, after: &previousKey), text: keyBytes)
+                if compactScalarArray(&s, into: list), s.skipLiteral("}}}") { return true }
+                list.truncate(to: mark)
+                s.pos = start
+                return false
+            }
             // Each scalar is written by its own writer: no AttributeValue is made.
             if s.skipLiteral("intValue\":") {
                 let v = try s.readInt64()
@@ -516,6 +526,39 @@ public final class OTLPJSONDecoder {
             s.pos = start
             return false
         }
+    }
+
+    /// The elements of a compact array of scalars, `{"stringValue":"a"},{"intValue":"1"}]`,
+    /// as an array value; false at anything else (the caller undoes what was written).
+    private func compactScalarArray(_ s: inout JSONScanner, into list: AttributeListBuilder) -> Bool {
+        let array = list.beginArray()
+        var n = 0
+        if !s.skipLiteral("]") {
+            repeat {
+                guard s.skipLiteral("{\"") else { return false }
+                do {
+                    if s.skipLiteral("stringValue\":") {
+                        let raw = try s.readRawString()
+                        writeString(s, raw, into: list)
+                    } else if s.skipLiteral("intValue\":") {
+                        list.int(try s.readInt64())
+                    } else if s.skipLiteral("boolValue\":") {
+                        list.bool(try s.readBool())
+                    } else if s.skipLiteral("doubleValue\":") {
+                        list.double(try s.readDouble())
+                    } else {
+                        return false
+                    }
+                } catch {
+                    return false
+                }
+                guard s.skipLiteral("}") else { return false }
+                n += 1
+            } while s.skipLiteral(",")
+            guard s.skipLiteral("]") else { return false }
+        }
+        list.endArray(array, count: n)
+        return true
     }
 
     /// A key's number, guessed from the key before it (`previous`, which becomes this

@@ -306,6 +306,18 @@ import TraceModel
             #"{"key":"k","value":{"intValue":"1"}}  "#,
             #"{"key":"k","value":{"intValue":"1"},"extra":1}"#,
             #"{"key":"\#u{7}ctl","value":{"stringValue":"\#u{7}"}}"#,
+            #"{"key":"k","value":{"arrayValue":{"values":[{"arrayValue":{"values":[{"intValue":"1"}]}}]}}}"#,
+            #"{"key":"k","value":{"arrayValue":{"values":[{"stringValue":"a","intValue":"2"}]}}}"#,
+            #"{"key":"k","value":{"arrayValue":{"values":[{"stringValue":"a"},]}}}"#,
+            #"{"key":"k","value":{"arrayValue":{"values":[{}]}}}"#,
+            #"{"key":"k","value":{"arrayValue":{"values":[null]}}}"#,
+            #"{"key":"k","value":{"arrayValue":{"values":[{"stringValue":"a"}],"extra":1}}}"#,
+            #"{"key":"k","value":{"arrayValue":{"values":[{"intValue":"x"}]}}}"#,
+            #"{"key":"k","value":{"arrayValue":{"values":[{"bytesValue":"AAEC"}]}}}"#,
+            #"{"key":"k","value":{"arrayValue":{"values":[{"stringValue":"esc\"aped"}]}}}"#,
+            #"{"key":"k","value":{"arrayValue":{"values":[{"stringValue":"a"}]},"intValue":"5"}}"#,
+            #"{"key":"k","value":{"arrayValue":{"values":[{"stringValue":"unterminated]}}}"#,
+            #"{"key":"k","value":{"arrayValue":{"values":["# + (0..<130).map { #"{"intValue":"\#($0)"}"# }.joined(separator: ",") + "]}}}",
         ]
         let plain = [
             #"{"key":"http.route","value":{"stringValue":"/api/users/{id}"}}"#,
@@ -314,6 +326,8 @@ import TraceModel
             #"{"key":"b","value":{"boolValue":false}}"#,
             #"{"key":"","value":{"stringValue":""}}"#,
             #"{"key":"long.key.name.past.eight.bytes","value":{"stringValue":"注文 ✓ and more text"}}"#,
+            #"{"key":"flags","value":{"arrayValue":{"values":[{"stringValue":"new-cart"},{"intValue":"3"},{"boolValue":true},{"doubleValue":1.5}]}}}"#,
+            #"{"key":"none","value":{"arrayValue":{"values":[]}}}"#,
         ]
         func record(_ attributes: [String]) -> String {
             #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"s","attributes":["#
@@ -334,6 +348,8 @@ import TraceModel
         let got = try #require(try OTLPJSONDecoder().decode(record(plain)).spans.first).attributes
         #expect(Array(got) == [Attribute("http.route", .string("/api/users/{id}")), Attribute("n", .int(200)),
                                Attribute("d", .double(0.459)), Attribute("b", .bool(false)), Attribute("", .string("")),
-                               Attribute("long.key.name.past.eight.bytes", .string("注文 ✓ and more text"))])
+                               Attribute("long.key.name.past.eight.bytes", .string("注文 ✓ and more text")),
+                               Attribute("flags", .array([.string("new-cart"), .int(3), .bool(true), .double(1.5)])),
+                               Attribute("none", .array([]))])
     }
 }
