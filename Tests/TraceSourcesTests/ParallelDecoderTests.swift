@@ -91,6 +91,30 @@ import TraceModel
         #expect(try FileLoader.load(path: path, workers: 2).spans.map(\.spanID) == sequential.spans.map(\.spanID))
     }
 
+    /// Where a chunk is cut: the last newline followed by `{` or `[`, as a byte-by-byte
+    /// backward scan finds it, on random text of newlines, openers and filler.
+    @Test func chunkCutMatchesAByteByByteScan() {
+        var rng = DemoRandom(seed: 0xC07)
+        let alphabet: [UInt8] = Array("\n{[x\"}".utf8)
+        func naive(_ b: ArraySlice<UInt8>) -> Int? {
+            var i = b.endIndex - 1
+            while i > b.startIndex {
+                if b[i - 1] == 0x0A && (b[i] == UInt8(ascii: "{") || b[i] == UInt8(ascii: "[")) { return i }
+                i -= 1
+            }
+            return nil
+        }
+        var found = 0
+        for _ in 0..<3000 {
+            let bytes = (0..<rng.below(40)).map { _ in alphabet[rng.below(alphabet.count)] }
+            let from = bytes.isEmpty ? 0 : rng.below(bytes.count)
+            let slice = bytes[from...]
+            #expect(ParallelDecoder.lastRecordStart(slice) == naive(slice), "\(bytes) from \(from)")
+            if naive(slice) != nil { found += 1 }
+        }
+        #expect(found > 500)
+    }
+
     @Test func prettyDocumentsAndHalfLinesStaySequential() throws {
         let pretty = tempPath("pretty.json")
         try String(contentsOfFile: Fixture.path("otlp/opentelemetry-proto-examples-trace.json"), encoding: .utf8)
