@@ -201,16 +201,30 @@ public final class OTLPJSONDecoder {
         var events: [SpanEvent] = [], links: [SpanLink] = [], status = SpanStatus(), traceState = ""
         try s.beginObject()
         var first = true
-        while let key = try s.nextKey(first: &first) {
+        // Exporters write a span's fields in one order: the field that usually comes
+        // next is tried as a literal (`,"spanId":`), which needs no scan for the key's
+        // end and no lookup; any other key or spacing takes the general path.
+        var guess = SpanField.traceId
+        while true {
+            let field: SpanField
+            if let literal = first ? guess.firstLiteral : guess.followingLiteral, s.skipLiteral(literal) {
+                first = false
+                field = guess
+            } else if let key = try s.nextKey(first: &first) {
+                field = SpanField(s, key)
+            } else {
+                break
+            }
+            guess = field.usuallyNext
             if s.skipNull() { continue }
-            switch key.count {
-            case 7 where s.key(key, is: "traceId"):
+            switch field {
+            case .traceId:
                 let raw = try s.readRawString()
                 if let id = traceID(&s, raw) { span.traceID = id } else { problem = problem ?? "span with an invalid traceId skipped" }
-            case 6 where s.key(key, is: "spanId"):
+            case .spanId:
                 let raw = try s.readRawString()
                 if let id = spanID(&s, raw) { span.spanID = id } else { problem = problem ?? "span with an invalid spanId skipped" }
-            case 12 where s.key(key, is: "parentSpanId"):
+            case .parentSpanId:
                 let raw = try s.readRawString()
                 if raw.count == 0 && !raw.hasEscapes {
                     span.parentSpanID = .zero
@@ -219,28 +233,29 @@ public final class OTLPJSONDecoder {
                 } else {
                     problem = problem ?? "span with an invalid parentSpanId skipped"
                 }
-            case 4 where s.key(key, is: "name"):
+            case .name:
                 span.name = try internedString(&s)
-            case 4 where s.key(key, is: "kind"):
+            case .kind:
                 let k = try s.readInt64()
                 span.kind = SpanKind(rawValue: Int(clamping: k)) ?? .unspecified
-            case 17 where s.key(key, is: "startTimeUnixNano"):
+            case .startTime:
                 span.startTime = try s.readUInt64AsInt64()
-            case 15 where s.key(key, is: "endTimeUnixNano"):
+            case .endTime:
                 span.endTime = try s.readUInt64AsInt64()
-            case 10 where s.key(key, is: "attributes"):
+            case .attributes:
                 span.attributes = try readAttributeList(&s)
-            case 6 where s.key(key, is: "events"):
+            case .events:
                 events = try readEvents(&s)
-            case 5 where s.key(key, is: "links"):
+            case .links:
                 links = try readLinks(&s)
-            case 6 where s.key(key, is: "status"):
-                status = try readStatus(&s)
-            case 5 where s.key(key, is: "flags"):
+            case .status:
+                // `{}` (no code, no message) is what most spans carry.
+                status = s.skipLiteral("{}") ? SpanStatus() : try readStatus(&s)
+            case .flags:
                 span.flags = UInt32(truncatingIfNeeded: try s.readInt64())
-            case 10 where s.key(key, is: "traceState"):
+            case .traceState:
                 traceState = try s.readString()
-            default:
+            case .other:
                 try s.skipValue()
             }
         }
@@ -254,6 +269,69 @@ public final class OTLPJSONDecoder {
         }
         if let problem { return .failure(SpanProblem(message: problem)) }
         return .success(span)
+    }
+
+    /// The span fields the decoder reads, with the literal each is tried as and the
+    /// field that follows it in what SDK exporters write.
+    private enum SpanField {
+        case traceId, spanId, parentSpanId, traceState, flags, name, kind, startTime, endTime
+        case attributes, events, links, status, other
+
+        init(_ s: JSONScanner, _ key: JSONKey) {
+            switch key.count {
+            case 7 where s.key(key, is: "traceId"): self = .traceId
+            case 6 where s.key(key, is: "spanId"): self = .spanId
+            case 12 where s.key(key, is: "parentSpanId"): self = .parentSpanId
+            case 4 where s.key(key, is: "name"): self = .name
+            case 4 where s.key(key, is: "kind"): self = .kind
+            case 17 where s.key(key, is: "startTimeUnixNano"): self = .startTime
+            case 15 where s.key(key, is: "endTimeUnixNano"): self = .endTime
+            case 10 where s.key(key, is: "attributes"): self = .attributes
+            case 6 where s.key(key, is: "events"): self = .events
+            case 5 where s.key(key, is: "links"): self = .links
+            case 6 where s.key(key, is: "status"): self = .status
+            case 5 where s.key(key, is: "flags"): self = .flags
+            case 10 where s.key(key, is: "traceState"): self = .traceState
+            default: self = .other
+            }
+        }
+
+        var usuallyNext: SpanField {
+            switch self {
+            case .traceId: return .spanId
+            case .spanId, .traceState: return .parentSpanId
+            case .parentSpanId, .flags: return .name
+            case .name: return .kind
+            case .kind: return .startTime
+            case .startTime: return .endTime
+            case .endTime: return .attributes
+            case .attributes, .events, .links: return .status
+            case .status, .other: return .other
+            }
+        }
+
+        /// The key as the object's first (only `traceId` is guessed there), and as it
+        /// follows another field; nil where there is no guess.
+        var firstLiteral: StaticString? { self == .traceId ? "\"traceId\":" : nil }
+
+        var followingLiteral: StaticString? {
+            switch self {
+            case .traceId: return ",\"traceId\":"
+            case .spanId: return ",\"spanId\":"
+            case .parentSpanId: return ",\"parentSpanId\":"
+            case .traceState: return ",\"traceState\":"
+            case .flags: return ",\"flags\":"
+            case .name: return ",\"name\":"
+            case .kind: return ",\"kind\":"
+            case .startTime: return ",\"startTimeUnixNano\":"
+            case .endTime: return ",\"endTimeUnixNano\":"
+            case .attributes: return ",\"attributes\":"
+            case .events: return ",\"events\":"
+            case .links: return ",\"links\":"
+            case .status: return ",\"status\":"
+            case .other: return nil
+            }
+        }
     }
 
     private func traceID(_ s: inout JSONScanner, _ raw: JSONKey) -> TraceID? {

@@ -283,6 +283,44 @@ import TraceModel
         #expect(a.keys == ["a200", "a20000", "nested", "last", "lastArray", "twice", "after"])
     }
 
+    /// A span's fields are tried in exporters' order as literals; any other order, a
+    /// repeated or unknown field, a null or spacing reads the same through the general path.
+    @Test func spanFieldsReadTheSameInAnyOrder() throws {
+        let fields = [
+            #""traceId":"0af7651916cd43dd8448eb211c80319c""#, #""spanId":"b7ad6b7169203331""#,
+            #""traceState":"k=v""#, #""parentSpanId":"00f067aa0ba902b7""#, #""flags":257"#,
+            #""name":"GET /x""#, #""kind":2"#, #""startTimeUnixNano":"1795000000000000001""#,
+            #""endTimeUnixNano":"1795000000500000000""#,
+            #""attributes":[{"key":"a","value":{"intValue":"1"}}]"#,
+            #""events":[{"timeUnixNano":"1795000000000000002","name":"e"}]"#,
+            #""links":[{"traceId":"4bf92f3577b34da6a3ce929d0e0e4736","spanId":"00f067aa0ba902b7"}]"#,
+            #""status":{"code":2,"message":"boom"}"#,
+        ]
+        func decode(_ body: [String]) -> String {
+            let text = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"# + body.joined(separator: ",") + "}]}]}]}"
+            do { return "\(try OTLPJSONDecoder().decode(text).spans)" } catch { return "error" }
+        }
+        let canonical = decode(fields)
+        let span = try #require(try OTLPJSONDecoder().decode(#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"# + fields.joined(separator: ",") + "}]}]}]}").spans.first)
+        #expect(span.name == "GET /x" && span.kind == .server && span.flags == 257 && span.traceState == "k=v")
+        #expect(span.status == SpanStatus(code: .error, message: "boom") && span.events.count == 1 && span.links.count == 1)
+        #expect(span.parentSpanID == SpanID(0x00f0_67aa_0ba9_02b7) && span.endTime - span.startTime == 499_999_999)
+        #expect(span.attributes[key: "a"] == .int(1))
+        var rng = DemoRandom(seed: 0x5BA4)
+        for round in 0..<200 {
+            var body = fields
+            for i in body.indices.reversed() { body.swapAt(i, rng.below(i + 1)) }
+            if round % 3 == 0 { body.insert(#""unknown":{"x":[1,2]}"#, at: rng.below(body.count + 1)) }
+            if round % 5 == 0 { body.insert(#""name":null"#, at: rng.below(body.count + 1)) }
+            let text = decode(body)
+            #expect(text == canonical, "\(body)")
+            #expect(decode(body.map { $0.replacingOccurrences(of: "\":", with: "\": ") }) == canonical, "\(body)")
+        }
+        // The last of a repeated field wins, guessed or not.
+        #expect(decode(fields + [#""name":"later""#]).contains("later"))
+        #expect(decode(Array(fields[0..<5]) + [#""name":"first""#] + Array(fields[5...])).contains("GET /x"))
+    }
+
     @Test func compactAttributesReadAsTheGeneralPathReadsThem() throws {
         var rng = DemoRandom(seed: 0xFA57)
         let odd = [
