@@ -15,6 +15,8 @@ public struct PerTraceCache<Value: Sendable>: Sendable {
     public init() {}
 
     public var count: Int { values.count }
+    /// Room for values before the storage grows (tests watch it).
+    var capacity: Int { values.capacity }
 
     /// The value kept for this version of the trace, if any.
     public func current(_ id: TraceID, generation: Int) -> Value? {
@@ -46,9 +48,13 @@ public struct PerTraceCache<Value: Sendable>: Sendable {
         // Asked on every refresh: only growing is worth it (a shared table would be
         // copied whole just to be asked).
         if slots.capacity < count { slots.reserveCapacity(count) }
+        // Asked for exactly one more each time a trace arrives: an exact reserve would
+        // copy every value for each new trace. Grown by half at least, and sized with an
+        // eighth to spare, so the first traces after a load do not copy them either.
         if values.capacity < count {
-            values.reserveCapacity(count)
-            ids.reserveCapacity(count)
+            let size = Swift.max(count + count / 8, values.capacity + values.capacity / 2)
+            values.reserveCapacity(size)
+            ids.reserveCapacity(size)
         }
     }
 

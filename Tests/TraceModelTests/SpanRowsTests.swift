@@ -96,6 +96,20 @@ import Testing
         for (id, entry) in model { #expect(cache.current(id, generation: entry.generation) == entry.value) }
     }
 
+    /// A findings pass reserves room for every held trace, one more each time a trace
+    /// arrives: the storage must grow geometrically, not be copied for each new trace.
+    @Test func reservingOneMoreEachTimeGrowsRarely() {
+        var cache = PerTraceCache<Int>()
+        var growths = 0, last = cache.capacity
+        for n in 1...20_000 {
+            cache.reserveCapacity(n)
+            cache.set(n, TraceID(high: 1, low: UInt64(n)), generation: 0)
+            if cache.capacity != last { growths += 1; last = cache.capacity }
+        }
+        #expect(cache.count == 20_000)
+        #expect(growths < 40, "grew \(growths) times")
+    }
+
     @Test func pruningDropsOnlyTracesTheStoreNoLongerHolds() {
         var store = TraceStore()
         var cache = PerTraceCache<Int>()
