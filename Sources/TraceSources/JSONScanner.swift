@@ -174,6 +174,12 @@ struct JSONScanner {
     static func sameBytes(_ a: UnsafeRawPointer, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         let b = UnsafeRawPointer(b)
         switch n {
+        case 17...32:
+            // Long keys (`http.response.status_code`): four words, the last two overlapping.
+            return a.loadUnaligned(as: UInt64.self) == b.loadUnaligned(as: UInt64.self)
+                && a.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                && a.loadUnaligned(fromByteOffset: n - 16, as: UInt64.self) == b.loadUnaligned(fromByteOffset: n - 16, as: UInt64.self)
+                && a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
         case 8...16:
             return a.loadUnaligned(as: UInt64.self) == b.loadUnaligned(as: UInt64.self)
                 && a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
@@ -462,6 +468,7 @@ struct JSONScanner {
 
     /// A double as a number, or one of protobuf JSON's "NaN", "Infinity", "-Infinity" (or a numeric string).
     mutating func readDouble() throws -> Double {
+        if let d = plainDecimal() { return d }
         let text: String
         if peek() == UInt8(ascii: "\"") {
             text = try readString()
@@ -478,6 +485,49 @@ struct JSONScanner {
             guard let d = Double(text) else { throw fail("not a number: \(text.prefix(40))") }
             return d
         }
+    }
+
+    /// The common `-?digits(.digits)?` number read in one pass where it stands, with
+    /// `simpleDecimal`'s rule (at most 15 significant digits, an exact division); nil,
+    /// `pos` untouched, for anything else, which the token path then reads.
+    private mutating func plainDecimal() -> Double? {
+        var i = pos
+        let negative = i < length && at(i) == UInt8(ascii: "-")
+        if negative { i += 1 }
+        var mantissa: UInt64 = 0
+        var significant = 0, fraction = 0
+        let wholeStart = i
+        while i < length {
+            let d = at(i) &- UInt8(ascii: "0")
+            guard d < 10 else { break }
+            if mantissa != 0 || d != 0 { significant += 1 }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            i += 1
+        }
+        guard i > wholeStart else { return nil }
+        if i < length, at(i) == UInt8(ascii: ".") {
+            i += 1
+            let fractionStart = i
+            while i < length {
+                let d = at(i) &- UInt8(ascii: "0")
+                guard d < 10 else { break }
+                if mantissa != 0 || d != 0 { significant += 1 }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                i += 1
+            }
+            fraction = i - fractionStart
+            guard fraction > 0 else { return nil }
+        }
+        if i < length {
+            switch at(i) {
+            case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"): return nil
+            default: break
+            }
+        }
+        guard significant <= 15, fraction <= 22 else { return nil }
+        pos = i
+        let magnitude = Double(mantissa) / Self.exactPowersOfTen[fraction]
+        return negative ? -magnitude : magnitude
     }
 
     private static let exactPowersOfTen: [Double] = (0...22).map { (0..<$0).reduce(1.0) { r, _ in r * 10 } }

@@ -19,7 +19,14 @@ public final class OTLPJSONDecoder {
     /// For each key entry, the entry of the key that followed it last time (direct-mapped):
     /// spans of a kind repeat their keys in the same order, so most keys are found
     /// by one comparison instead of a hash lookup.
-    @exclusivity(unchecked) private var nextKeyHint = [Int32](repeating: -1, count: 1024)
+    /// A plain allocation, not an array: written for every attribute, an array checks
+    /// it is uniquely held on each write.
+    private let nextKeyHint: UnsafeMutablePointer<Int32> = {
+        let table = UnsafeMutablePointer<Int32>.allocate(capacity: OTLPJSONDecoder.keyHintSlots)
+        table.initialize(repeating: -1, count: OTLPJSONDecoder.keyHintSlots)
+        return table
+    }()
+    private static var keyHintSlots: Int { 1024 }
     /// Where a list's entries are written as they are read (reused for every list).
     private let scratch = AttributeListBuilder()
     /// One value of the general path, written before its key is known.
@@ -35,6 +42,8 @@ public final class OTLPJSONDecoder {
     public init(maxValueDepth: Int = 64) {
         self.maxValueDepth = maxValueDepth
     }
+
+    deinit { nextKeyHint.deallocate() }
 
     public func decode(_ text: String) throws -> DecodedRecord {
         var copy = text
@@ -425,16 +434,30 @@ public final class OTLPJSONDecoder {
             var event = SpanEvent(time: 0, name: "")
             try s.beginObject()
             var first = true
-            while let key = try s.nextKey(first: &first) {
-                if s.skipNull() { continue }
-                if s.key(key, is: "timeUnixNano") {
-                    event.time = try s.readUInt64AsInt64()
-                } else if s.key(key, is: "name") {
-                    event.name = try internedString(&s)
-                } else if s.key(key, is: "attributes") {
-                    event.attributes = try readAttributeList(&s)
+            // As for spans: exporters write time, name, attributes, so each is tried as
+            // a literal first; 0 time, 1 name, 2 attributes, 3 anything else.
+            var guess = 0
+            while true {
+                var field = 3
+                if guess == 0 && first && s.skipLiteral("\"timeUnixNano\":") {
+                    field = 0
+                    first = false
+                } else if guess == 1 && !first && s.skipLiteral(",\"name\":") {
+                    field = 1
+                } else if guess == 2 && !first && s.skipLiteral(",\"attributes\":") {
+                    field = 2
+                } else if let key = try s.nextKey(first: &first) {
+                    field = s.key(key, is: "timeUnixNano") ? 0 : s.key(key, is: "name") ? 1 : s.key(key, is: "attributes") ? 2 : 3
                 } else {
-                    try s.skipValue()
+                    break
+                }
+                guess = field + 1
+                if s.skipNull() { continue }
+                switch field {
+                case 0: event.time = try s.readUInt64AsInt64()
+                case 1: event.name = try internedString(&s)
+                case 2: event.attributes = try readAttributeList(&s)
+                default: try s.skipValue()
                 }
             }
             events.append(event)
@@ -643,7 +666,7 @@ public final class OTLPJSONDecoder {
     /// key's entry).
     @inline(__always)
     private func internKey(_ bytes: UnsafeRawBufferPointer, after previous: inout Int32) -> UInt32 {
-        let slot = Int(previous + 1) & (nextKeyHint.count - 1)
+        let slot = Int(previous + 1) & (Self.keyHintSlots - 1)
         var hint = nextKeyHint[slot]
         let id = keys.intern(bytes, hint: &hint)
         nextKeyHint[slot] = hint

@@ -316,6 +316,19 @@ import TraceModel
             #expect(text == canonical, "\(body)")
             #expect(decode(body.map { $0.replacingOccurrences(of: "\":", with: "\": ") }) == canonical, "\(body)")
         }
+        // Events too: their three fields in every order, spaced or not, with an unknown one.
+        let eventFields = [#""timeUnixNano":"1795000000000000002""#, #""name":"e""#, #""attributes":[{"key":"k","value":{"boolValue":true}}]"#, #""x":1"#]
+        func events(_ order: [Int]) -> String {
+            decode(Array(fields[0..<9]) + [#""events":[{"# + order.map { eventFields[$0] }.joined(separator: ",") + "}]"])
+        }
+        let inOrder = events([0, 1, 2])
+        for order in [[0, 2, 1], [1, 0, 2], [2, 1, 0], [1, 2, 0], [2, 0, 1], [3, 0, 1, 2], [0, 3, 1, 2], [0, 1, 3, 2]] {
+            #expect(events(order) == inOrder, "\(order)")
+        }
+        let withEvent = try #require(try OTLPJSONDecoder().decode(#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"# + (Array(fields[0..<9]) + [#""events":[{"# + eventFields[0..<3].joined(separator: ",") + "}]"]).joined(separator: ",") + "}]}]}]}").spans.first)
+        #expect(withEvent.events.map(\.name) == ["e"] && withEvent.events.first?.time == 1_795_000_000_000_000_002)
+        #expect(withEvent.events.first?.attributes[key: "k"] == .bool(true))
+
         // The last of a repeated field wins, guessed or not.
         #expect(decode(fields + [#""name":"later""#]).contains("later"))
         #expect(decode(Array(fields[0..<5]) + [#""name":"first""#] + Array(fields[5...])).contains("GET /x"))

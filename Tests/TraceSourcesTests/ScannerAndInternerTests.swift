@@ -62,6 +62,17 @@ import TraceModel
                     #expect(try s.readDouble().bitPattern == full.bitPattern, "\(text)")
                 }
             }
+            // Followed by more JSON, as in a record: the same value, read to its end.
+            let followed = Array((text + "}]").utf8)
+            try followed.withUnsafeBytes { raw throws in
+                var s = JSONScanner(raw)
+                if let full = Double(text) {
+                    #expect(try s.readDouble().bitPattern == full.bitPattern, "\(text)}]")
+                    #expect(s.pos == text.utf8.count, "\(text)}]")
+                } else {
+                    #expect(throws: JSONError.self, "\(text)}]") { _ = try s.readDouble() }
+                }
+            }
         }
         #expect(fast > 800, "the shortcut took \(fast) of \(texts.count)")
     }
@@ -110,6 +121,27 @@ import TraceModel
             if naive != nil { validDigits += 1 }
         }
         #expect(validHex > 5000 && validDigits > 7000)
+    }
+
+    /// The word-at-a-time comparison of short literals and keys agrees with memcmp at
+    /// every length it handles in words, with a difference at every position.
+    @Test func wordComparisonMatchesByteComparison() {
+        var state: UInt64 = 0xC0DE
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        for n in 0...40 {
+            for changed in -1..<n {
+                let a = (0..<n).map { _ in UInt8(next(256)) }
+                var b = a
+                if changed >= 0 { b[changed] ^= UInt8(1 << next(8)) }
+                let same = a.withUnsafeBytes { ra in b.withUnsafeBufferPointer { rb in
+                    JSONScanner.sameBytes(ra.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, rb.baseAddress ?? UnsafePointer(bitPattern: 1)!, n)
+                } }
+                #expect(same == (changed < 0), "length \(n), byte \(changed)")
+            }
+        }
     }
 
     @Test func unterminatedStringsFailAtEveryLength() {
