@@ -497,24 +497,11 @@ struct JSONScanner {
         var mantissa: UInt64 = 0
         var significant = 0, fraction = 0
         let wholeStart = i
-        while i < length {
-            let d = at(i) &- UInt8(ascii: "0")
-            guard d < 10 else { break }
-            if mantissa != 0 || d != 0 { significant += 1 }
-            mantissa = mantissa &* 10 &+ UInt64(d)
-            i += 1
-        }
+        i = digitRun(from: i, into: &mantissa, significant: &significant)
         guard i > wholeStart else { return nil }
         if i < length, at(i) == UInt8(ascii: ".") {
-            i += 1
-            let fractionStart = i
-            while i < length {
-                let d = at(i) &- UInt8(ascii: "0")
-                guard d < 10 else { break }
-                if mantissa != 0 || d != 0 { significant += 1 }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                i += 1
-            }
+            let fractionStart = i + 1
+            i = digitRun(from: fractionStart, into: &mantissa, significant: &significant)
             fraction = i - fractionStart
             guard fraction > 0 else { return nil }
         }
@@ -528,6 +515,21 @@ struct JSONScanner {
         pos = i
         let magnitude = Double(mantissa) / Self.exactPowersOfTen[fraction]
         return negative ? -magnitude : magnitude
+    }
+
+    /// Decimal digits from `from` appended to `mantissa` (counting the significant
+    /// ones); returns where they stop.
+    @inline(__always)
+    private func digitRun(from: Int, into mantissa: inout UInt64, significant: inout Int) -> Int {
+        var i = from
+        while i < length {
+            let d = at(i) &- UInt8(ascii: "0")
+            guard d < 10 else { break }
+            if mantissa != 0 || d != 0 { significant += 1 }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            i += 1
+        }
+        return i
     }
 
     private static let exactPowersOfTen: [Double] = (0...22).map { (0..<$0).reduce(1.0) { r, _ in r * 10 } }
