@@ -452,14 +452,14 @@ extension AttributeList: CustomStringConvertible {
     public var description: String { Array(self).description }
 }
 
-/// The encoding. Values: a tag byte, then a varint length and bytes (string, bytes),
-/// a zigzag varint (int), 8 little-endian bytes (double), nothing (bool, empty), or a
-/// varint count and the elements (array: values; map: key and value pairs).
 /// The first byte of a packed value: which kind it is.
 @usableFromInline enum PackTag: UInt8 {
     case empty = 0, string, boolFalse, boolTrue, int, double, bytes, array, map
 }
 
+/// The encoding. Values: a tag byte, then a varint length and bytes (string, bytes),
+/// a zigzag varint (int), 8 little-endian bytes (double), nothing (bool, empty), or a
+/// varint count and the elements (array: values; map: key and value pairs).
 private enum Pack {
     typealias Tag = PackTag
 

@@ -9,7 +9,7 @@ extension Span {
     public static func groupByTrace(_ spans: inout [Span], from start: Int = 0) {
         guard start < spans.count else { return }
         // Group numbers by trace, in first-appearance order; neighbours mostly share a
-        // trace, so the last one is checked before the dictionary.
+        // trace, so the last one is checked before the table.
         var groupOf = TraceGroupTable(capacityFor: spans.count - start)
         var group = [Int](repeating: 0, count: spans.count - start)
         var totals: [Int] = []
@@ -77,12 +77,15 @@ extension Span {
 }
 
 /// Trace id → group number for one record's spans: sized once for all of them, open
-/// addressing on the id's own bits. Ids are random (W3C), so mixing the two halves is
-/// hash enough; Dictionary's seeded SipHash and regrowth cost several times more here.
+/// addressing on a multiply-mix of the id's bits (Dictionary's SipHash and regrowth cost
+/// several times more here). The mix is keyed by a per-process seed, so a file cannot
+/// be crafted whose ids all land in one probe run.
 private struct TraceGroupTable {
     private var ids: [TraceID]
     private var groups: [Int32]
     private let mask: Int
+    private let seed = Self.processSeed
+    private static let processSeed = UInt64.random(in: .min ... .max) | 1
 
     init(capacityFor n: Int) {
         var size = 16
@@ -94,7 +97,8 @@ private struct TraceGroupTable {
 
     /// The id's group, or `new` (recorded as its group) when the id is not there yet.
     mutating func group(of id: TraceID, orNew new: Int) -> Int {
-        var i = Int(truncatingIfNeeded: ((id.low ^ id.high &* 0x9E37_79B9_7F4A_7C15) &* 0xD6E8_FEB8_6659_FD93) >> 32) & mask
+        let mixed = ((id.low ^ seed) &* 0x9E37_79B9_7F4A_7C15 ^ id.high) &* (0xD6E8_FEB8_6659_FD93 ^ seed)
+        var i = Int(truncatingIfNeeded: (mixed ^ mixed >> 29) >> 16) & mask
         while groups[i] >= 0 {
             if ids[i] == id { return Int(groups[i]) }
             i = (i + 1) & mask
