@@ -207,6 +207,21 @@ struct JSONScanner {
         return true
     }
 
+    /// Consumes the key `name` with its quotes and colon, and the comma before it unless
+    /// it is the object's `first`, when the input continues with exactly that (no
+    /// spaces); a decoder's guess at the next key, checked in place.
+    @inline(__always)
+    mutating func skipKey(_ name: StaticString, first: Bool) -> Bool {
+        // `,"` and `":` are each one two-byte load (little-endian: first byte low).
+        let n = name.utf8CodeUnitCount, open = first ? pos : pos + 1
+        guard open + n + 3 <= length,
+              first ? at(pos) == UInt8(ascii: "\"") : base.loadUnaligned(fromByteOffset: pos, as: UInt16.self) == UInt16(littleEndian: 0x222C),
+              base.loadUnaligned(fromByteOffset: open + n + 1, as: UInt16.self) == UInt16(littleEndian: 0x3A22),
+              Self.sameBytes(base + open + 1, name.utf8Start, n) else { return false }
+        pos = open + n + 3
+        return true
+    }
+
     /// Where the string whose text starts at `from` ends (its closing quote), when it
     /// holds no escape; nil when it has one or is unterminated.
     @inline(__always)

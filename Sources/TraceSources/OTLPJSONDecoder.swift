@@ -211,12 +211,12 @@ public final class OTLPJSONDecoder {
         try s.beginObject()
         var first = true
         // Exporters write a span's fields in one order: the field that usually comes
-        // next is tried as a literal (`,"spanId":`), which needs no scan for the key's
-        // end and no lookup; any other key or spacing takes the general path.
+        // next is tried in place (`,"spanId":`), which needs no scan for the key's end
+        // and no lookup; any other key or spacing takes the general path.
         var guess = SpanField.traceId
         while true {
             let field: SpanField
-            if let literal = first ? guess.firstLiteral : guess.followingLiteral, s.skipLiteral(literal) {
+            if let key = guess.key, s.skipKey(key, first: first) {
                 first = false
                 field = guess
             } else if let key = try s.nextKey(first: &first) {
@@ -280,28 +280,40 @@ public final class OTLPJSONDecoder {
         return .success(span)
     }
 
-    /// The span fields the decoder reads, with the literal each is tried as and the
-    /// field that follows it in what SDK exporters write.
+    /// The span fields the decoder reads, by their keys, and the field that follows
+    /// each in what SDK exporters write.
     private enum SpanField {
         case traceId, spanId, parentSpanId, traceState, flags, name, kind, startTime, endTime
         case attributes, events, links, status, other
 
+        private static let known: [SpanField] = [.traceId, .spanId, .parentSpanId, .traceState, .flags, .name, .kind,
+                                                 .startTime, .endTime, .attributes, .events, .links, .status]
+
         init(_ s: JSONScanner, _ key: JSONKey) {
-            switch key.count {
-            case 7 where s.key(key, is: "traceId"): self = .traceId
-            case 6 where s.key(key, is: "spanId"): self = .spanId
-            case 12 where s.key(key, is: "parentSpanId"): self = .parentSpanId
-            case 4 where s.key(key, is: "name"): self = .name
-            case 4 where s.key(key, is: "kind"): self = .kind
-            case 17 where s.key(key, is: "startTimeUnixNano"): self = .startTime
-            case 15 where s.key(key, is: "endTimeUnixNano"): self = .endTime
-            case 10 where s.key(key, is: "attributes"): self = .attributes
-            case 6 where s.key(key, is: "events"): self = .events
-            case 5 where s.key(key, is: "links"): self = .links
-            case 6 where s.key(key, is: "status"): self = .status
-            case 5 where s.key(key, is: "flags"): self = .flags
-            case 10 where s.key(key, is: "traceState"): self = .traceState
-            default: self = .other
+            for field in Self.known where s.key(key, is: field.key!) {
+                self = field
+                return
+            }
+            self = .other
+        }
+
+        /// The field's key in OTLP/JSON; nil for `other`.
+        var key: StaticString? {
+            switch self {
+            case .traceId: return "traceId"
+            case .spanId: return "spanId"
+            case .parentSpanId: return "parentSpanId"
+            case .traceState: return "traceState"
+            case .flags: return "flags"
+            case .name: return "name"
+            case .kind: return "kind"
+            case .startTime: return "startTimeUnixNano"
+            case .endTime: return "endTimeUnixNano"
+            case .attributes: return "attributes"
+            case .events: return "events"
+            case .links: return "links"
+            case .status: return "status"
+            case .other: return nil
             }
         }
 
@@ -316,29 +328,6 @@ public final class OTLPJSONDecoder {
             case .endTime: return .attributes
             case .attributes, .events, .links: return .status
             case .status, .other: return .other
-            }
-        }
-
-        /// The key as the object's first (only `traceId` is guessed there), and as it
-        /// follows another field; nil where there is no guess.
-        var firstLiteral: StaticString? { self == .traceId ? "\"traceId\":" : nil }
-
-        var followingLiteral: StaticString? {
-            switch self {
-            case .traceId: return ",\"traceId\":"
-            case .spanId: return ",\"spanId\":"
-            case .parentSpanId: return ",\"parentSpanId\":"
-            case .traceState: return ",\"traceState\":"
-            case .flags: return ",\"flags\":"
-            case .name: return ",\"name\":"
-            case .kind: return ",\"kind\":"
-            case .startTime: return ",\"startTimeUnixNano\":"
-            case .endTime: return ",\"endTimeUnixNano\":"
-            case .attributes: return ",\"attributes\":"
-            case .events: return ",\"events\":"
-            case .links: return ",\"links\":"
-            case .status: return ",\"status\":"
-            case .other: return nil
             }
         }
     }
@@ -434,17 +423,17 @@ public final class OTLPJSONDecoder {
             var event = SpanEvent(time: 0, name: "")
             try s.beginObject()
             var first = true
-            // As for spans: exporters write time, name, attributes, so each is tried as
-            // a literal first; 0 time, 1 name, 2 attributes, 3 anything else.
+            // As for spans: exporters write time, name, attributes, so each is tried in
+            // place first; 0 time, 1 name, 2 attributes, 3 anything else.
             var guess = 0
             while true {
                 var field = 3
-                if guess == 0 && first && s.skipLiteral("\"timeUnixNano\":") {
+                if guess == 0 && s.skipKey("timeUnixNano", first: first) {
                     field = 0
                     first = false
-                } else if guess == 1 && !first && s.skipLiteral(",\"name\":") {
+                } else if guess == 1 && s.skipKey("name", first: first) {
                     field = 1
-                } else if guess == 2 && !first && s.skipLiteral(",\"attributes\":") {
+                } else if guess == 2 && s.skipKey("attributes", first: first) {
                     field = 2
                 } else if let key = try s.nextKey(first: &first) {
                     field = s.key(key, is: "timeUnixNano") ? 0 : s.key(key, is: "name") ? 1 : s.key(key, is: "attributes") ? 2 : 3
@@ -567,10 +556,11 @@ public final class OTLPJSONDecoder {
     }
 
     /// The form SDK exporters write, `{"key":"k","value":{"stringValue":"v"}}` with no
-    /// spaces and a scalar value, read by matching its fixed parts in place instead of
-    /// walking two objects key by key. Anything else — spaces, other field orders,
-    /// escapes in the key, nested values, nulls — leaves the input untouched and
-    /// returns false for the general path, which reads every form the same way.
+    /// spaces and a scalar value (or an array of scalars), read by matching its fixed
+    /// parts in place instead of walking two objects key by key. Anything else —
+    /// spaces, other field orders, escapes in the key, nested values, nulls — leaves the
+    /// input and the list as they were and returns false for the general path, which
+    /// reads every form the same way.
     private func compactAttribute(_ s: inout JSONScanner, into list: AttributeListBuilder, previousKey: inout Int32) -> Bool {
         let start = s.pos
         guard s.skipLiteral("{\"key\":\""), let keyEnd = s.plainStringEnd(from: s.pos) else {
@@ -583,50 +573,37 @@ public final class OTLPJSONDecoder {
             s.pos = start
             return false
         }
-        // The value is read whole and the closing braces checked before anything is
-        // written, so a form that turns out not to be this one leaves no trace.
-        do {
-            if s.skipLiteral("stringValue\":") {
-                let raw = try s.readRawString()
-                guard s.skipLiteral("}}") else { throw CompactFormEnded() }
-                list.key(internKey(keyBytes, after: &previousKey), text: keyBytes)
-                writeString(s, raw, into: list)
-                return true
-            }
-            if s.skipLiteral("arrayValue\":{\"values\":[") {
-                // Elements are written as they are read; a form that turns out not to be
-                // this one is cut off again.
-                let mark = list.count
-                list.key(internKey(keyBytes, after: &previousKey), text: keyBytes)
-                if compactScalarArray(&s, into: list), s.skipLiteral("}}}") { return true }
-                list.truncate(to: mark)
-                s.pos = start
-                return false
-            }
-            // Each scalar is written by its own writer: no AttributeValue is made.
-            if s.skipLiteral("intValue\":") {
-                let v = try s.readInt64()
-                guard s.skipLiteral("}}") else { throw CompactFormEnded() }
-                list.key(internKey(keyBytes, after: &previousKey), text: keyBytes)
-                list.int(v)
-            } else if s.skipLiteral("boolValue\":") {
-                let v = try s.readBool()
-                guard s.skipLiteral("}}") else { throw CompactFormEnded() }
-                list.key(internKey(keyBytes, after: &previousKey), text: keyBytes)
-                list.bool(v)
-            } else if s.skipLiteral("doubleValue\":") {
-                let v = try s.readDouble()
-                guard s.skipLiteral("}}") else { throw CompactFormEnded() }
-                list.key(internKey(keyBytes, after: &previousKey), text: keyBytes)
-                list.double(v)
-            } else {
-                throw CompactFormEnded()
-            }
-            return true
-        } catch {
-            s.pos = start
+        // Written as it is read: a form that turns out to be another is cut off again,
+        // and the general path reads it from the start.
+        let mark = list.count
+        list.key(internKey(keyBytes, after: &previousKey), text: keyBytes)
+        let read = s.skipLiteral("arrayValue\":{\"values\":[")
+            ? compactScalarArray(&s, into: list) && s.skipLiteral("}}}")
+            : ((try? compactScalar(&s, into: list)) ?? false) && s.skipLiteral("}}")
+        if read { return true }
+        list.truncate(to: mark)
+        s.pos = start
+        return false
+    }
+
+    /// One scalar value field after its opening quote (`stringValue":"v"`,
+    /// `intValue":"1"`, `boolValue":true`, `doubleValue":0.5`), written by its own writer
+    /// with no `AttributeValue` made; false at another field, an error at a bad value.
+    @inline(__always)
+    private func compactScalar(_ s: inout JSONScanner, into list: AttributeListBuilder) throws -> Bool {
+        if s.skipLiteral("stringValue\":") {
+            let raw = try s.readRawString()
+            writeString(s, raw, into: list)
+        } else if s.skipLiteral("intValue\":") {
+            list.int(try s.readInt64())
+        } else if s.skipLiteral("boolValue\":") {
+            list.bool(try s.readBool())
+        } else if s.skipLiteral("doubleValue\":") {
+            list.double(try s.readDouble())
+        } else {
             return false
         }
+        return true
     }
 
     /// The elements of a compact array of scalars, `{"stringValue":"a"},{"intValue":"1"}]`,
@@ -636,24 +613,7 @@ public final class OTLPJSONDecoder {
         var n = 0
         if !s.skipLiteral("]") {
             repeat {
-                guard s.skipLiteral("{\"") else { return false }
-                do {
-                    if s.skipLiteral("stringValue\":") {
-                        let raw = try s.readRawString()
-                        writeString(s, raw, into: list)
-                    } else if s.skipLiteral("intValue\":") {
-                        list.int(try s.readInt64())
-                    } else if s.skipLiteral("boolValue\":") {
-                        list.bool(try s.readBool())
-                    } else if s.skipLiteral("doubleValue\":") {
-                        list.double(try s.readDouble())
-                    } else {
-                        return false
-                    }
-                } catch {
-                    return false
-                }
-                guard s.skipLiteral("}") else { return false }
+                guard s.skipLiteral("{\""), (try? compactScalar(&s, into: list)) ?? false, s.skipLiteral("}") else { return false }
                 n += 1
             } while s.skipLiteral(",")
             guard s.skipLiteral("]") else { return false }
@@ -683,8 +643,6 @@ public final class OTLPJSONDecoder {
             list.string(s.raw(raw))
         }
     }
-
-    private struct CompactFormEnded: Error {}
 
     /// Writes one AnyValue object as it is read, arrays element by element, as
     /// `readAnyValue` reads it: the last value field given wins, none is an empty value.

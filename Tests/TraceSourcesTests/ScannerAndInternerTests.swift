@@ -144,6 +144,37 @@ import TraceModel
         }
     }
 
+    /// A guessed key is taken only when the input holds exactly it, with its comma
+    /// unless first; cut short at any length, or changed at any byte, it is left alone.
+    @Test func guessedKeysMatchOnlyThemselves() {
+        for (text, first) in [(#","name":1"#, false), (#""name":1"#, true)] {
+            let whole = Array(text.utf8)
+            for cut in 0...whole.count {
+                Array(whole[..<cut]).withUnsafeBytes { raw in
+                    var s = JSONScanner(raw)
+                    let matched = s.skipKey("name", first: first)
+                    #expect(matched == (cut >= whole.count - 1), "\(text) cut at \(cut)")
+                    #expect(s.pos == (matched ? whole.count - 1 : 0))
+                }
+            }
+            for i in 0..<(whole.count - 1) {
+                var changed = whole
+                changed[i] ^= 0x01
+                changed.withUnsafeBytes { raw in
+                    var s = JSONScanner(raw)
+                    let matched = s.skipKey("name", first: first)
+                    #expect(!matched, "\(text) changed at \(i)")
+                }
+            }
+            // The other form of the key is not this one.
+            whole.withUnsafeBytes { raw in
+                var s = JSONScanner(raw)
+                let matched = s.skipKey("name", first: !first)
+                #expect(!matched)
+            }
+        }
+    }
+
     @Test func unterminatedStringsFailAtEveryLength() {
         for length in 0..<30 {
             let text = "\"" + String(repeating: "x", count: length)
