@@ -502,9 +502,9 @@ struct JSONScanner {
         }
     }
 
-    /// The common `-?digits(.digits)?` number read in one pass where it stands, with
-    /// `simpleDecimal`'s rule (at most 15 significant digits, an exact division); nil,
-    /// `pos` untouched, for anything else, which the token path then reads.
+    /// The common `-?digits(.digits)?` number read in one pass where it stands (at most
+    /// 15 significant digits, an exact division: see `simpleDecimal`); nil, `pos`
+    /// untouched, for anything else, which the token path then reads.
     private mutating func plainDecimal() -> Double? {
         var i = pos
         let negative = i < length && at(i) == UInt8(ascii: "-")
@@ -553,32 +553,11 @@ struct JSONScanner {
     /// building a String: the digits and 10^k (k ≤ 22) are exact doubles and one IEEE
     /// division rounds correctly, so this equals what a full parser gives. Anything
     /// else (exponents, long mantissas, odd forms) is nil and takes the full parser.
+    /// The whole of `range` must be that number; `plainDecimal` holds the rule.
     static func simpleDecimal(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Double? {
-        var i = range.lowerBound
-        let end = range.upperBound
-        let negative = i < end && b[i] == UInt8(ascii: "-")
-        if negative { i += 1 }
-        var mantissa: UInt64 = 0
-        var digits = 0, fraction = 0
-        var sawPoint = false, sawDigitBeforePoint = false
-        while i < end {
-            let c = b[i]
-            if c == UInt8(ascii: ".") {
-                guard !sawPoint, sawDigitBeforePoint else { return nil }
-                sawPoint = true
-            } else {
-                let d = c &- UInt8(ascii: "0")
-                guard d < 10 else { return nil }
-                if !sawPoint { sawDigitBeforePoint = true }
-                if mantissa != 0 || d != 0 { digits += 1 }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                if sawPoint { fraction += 1 }
-            }
-            i += 1
-        }
-        guard sawDigitBeforePoint, !(sawPoint && fraction == 0), digits <= 15, fraction <= 22 else { return nil }
-        let magnitude = Double(mantissa) / exactPowersOfTen[fraction]
-        return negative ? -magnitude : magnitude
+        var s = JSONScanner(UnsafeRawBufferPointer(rebasing: b[range]))
+        guard let d = s.plainDecimal(), s.pos == s.length else { return nil }
+        return d
     }
 
     mutating func readBool() throws -> Bool {
