@@ -127,12 +127,17 @@ public struct AttributeList: Hashable, @unchecked Sendable {
         for a in attributes { append(a) }
     }
 
+    /// Equal entries, however each was stored: a value may be inline in one list and
+    /// shared (`AttributeStrings`) in another, a key numbered or written out. Equal
+    /// bytes answer at once; otherwise the entries are compared decoded.
     public static func == (a: AttributeList, b: AttributeList) -> Bool {
-        a.withBytes { x in b.withBytes { y in x.elementsEqual(y) } }
+        let sameBytes = a.withBytes { x in b.withBytes { y in x.elementsEqual(y) } }
+        return sameBytes || a.elementsEqual(b)
     }
 
+    /// Over the decoded entries, to agree with `==`.
     public func hash(into hasher: inout Hasher) {
-        withBytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        for attribute in self { hasher.combine(attribute) }
     }
 
     /// The value of the first attribute with this key; other values are skipped unread.
@@ -268,6 +273,14 @@ public final class AttributeListBuilder {
             putVarint(UInt64(text.count))
             putBytes(text)
         }
+    }
+
+    /// A string value by its `AttributeStrings` number.
+    @inlinable @inline(__always)
+    public func sharedString(_ id: UInt32) {
+        reserve(6)
+        put(PackTag.sharedString.rawValue)
+        putVarint(UInt64(id))
     }
 
     /// A string value from its UTF-8 bytes.
@@ -454,12 +467,13 @@ extension AttributeList: CustomStringConvertible {
 
 /// The first byte of a packed value: which kind it is.
 @usableFromInline enum PackTag: UInt8 {
-    case empty = 0, string, boolFalse, boolTrue, int, double, bytes, array, map
+    case empty = 0, string, boolFalse, boolTrue, int, double, bytes, array, map, sharedString
 }
 
-/// The encoding. Values: a tag byte, then a varint length and bytes (string, bytes),
-/// a zigzag varint (int), 8 little-endian bytes (double), nothing (bool, empty), or a
-/// varint count and the elements (array: values; map: key and value pairs).
+/// The encoding. Values: a tag byte, then a varint length and bytes (string, bytes), a
+/// varint `AttributeStrings` number (shared string), a zigzag varint (int), 8
+/// little-endian bytes (double), nothing (bool, empty), or a varint count and the
+/// elements (array: values; map: key and value pairs).
 private enum Pack {
     typealias Tag = PackTag
 
@@ -587,6 +601,7 @@ private struct Unpack {
         switch tag {
         case .empty: return .empty
         case .string: return .string(string())
+        case .sharedString: return .string(AttributeStrings.value(UInt32(truncatingIfNeeded: varint())))
         case .boolFalse: return .bool(false)
         case .boolTrue: return .bool(true)
         case .int:
@@ -625,7 +640,7 @@ private struct Unpack {
         switch tag {
         case .empty, .boolFalse, .boolTrue: return
         case .string, .bytes: pos += Int(varint())
-        case .int: _ = varint()
+        case .int, .sharedString: _ = varint()
         case .double: pos += 8
         case .array: for _ in 0..<varint() { skipValue() }
         case .map:

@@ -27,6 +27,23 @@ public final class OTLPJSONDecoder {
         return table
     }()
     private static var keyHintSlots: Int { 1024 }
+    /// String values' `AttributeStrings` numbers plus one (0: the value stays inline),
+    /// one shared-table lookup per distinct value.
+    private let sharedValues = Interner<UInt32>(capacity: 1 << 16) { _ in 0 }
+    /// For each key (by number plus one, direct-mapped), the entry of its last value:
+    /// many keys hold the same few values span after span.
+    private let valueHint: UnsafeMutablePointer<Int32> = {
+        let table = UnsafeMutablePointer<Int32>.allocate(capacity: OTLPJSONDecoder.keyHintSlots)
+        table.initialize(repeating: -1, count: OTLPJSONDecoder.keyHintSlots)
+        return table
+    }()
+    /// Keys (by number plus one) whose new values `AttributeStrings` no longer numbers:
+    /// their values are written inline without a lookup (addresses, user ids).
+    private let keyValuesInline: UnsafeMutablePointer<Bool> = {
+        let flags = UnsafeMutablePointer<Bool>.allocate(capacity: AttributeKeys.capacity + 1)
+        flags.initialize(repeating: false, count: AttributeKeys.capacity + 1)
+        return flags
+    }()
     /// Where a list's entries are written as they are read (reused for every list).
     private let scratch = AttributeListBuilder()
     /// One value of the general path, written before its key is known.
@@ -43,7 +60,11 @@ public final class OTLPJSONDecoder {
         self.maxValueDepth = maxValueDepth
     }
 
-    deinit { nextKeyHint.deallocate() }
+    deinit {
+        nextKeyHint.deallocate()
+        valueHint.deallocate()
+        keyValuesInline.deallocate()
+    }
 
     public func decode(_ text: String) throws -> DecodedRecord {
         var copy = text
@@ -576,10 +597,11 @@ public final class OTLPJSONDecoder {
         // Written as it is read: a form that turns out to be another is cut off again,
         // and the general path reads it from the start.
         let mark = list.count
-        list.key(internKey(keyBytes, after: &previousKey), text: keyBytes)
+        let key = internKey(keyBytes, after: &previousKey)
+        list.key(key, text: keyBytes)
         let read = s.skipLiteral("arrayValue\":{\"values\":[")
             ? compactScalarArray(&s, into: list) && s.skipLiteral("}}}")
-            : ((try? compactScalar(&s, into: list)) ?? false) && s.skipLiteral("}}")
+            : ((try? compactScalar(&s, into: list, key: key)) ?? false) && s.skipLiteral("}}")
         if read { return true }
         list.truncate(to: mark)
         s.pos = start
@@ -589,11 +611,16 @@ public final class OTLPJSONDecoder {
     /// One scalar value field after its opening quote (`stringValue":"v"`,
     /// `intValue":"1"`, `boolValue":true`, `doubleValue":0.5`), written by its own writer
     /// with no `AttributeValue` made; false at another field, an error at a bad value.
+    /// A string under key number `key` plus one (0: an array element) may be shared.
     @inline(__always)
-    private func compactScalar(_ s: inout JSONScanner, into list: AttributeListBuilder) throws -> Bool {
+    private func compactScalar(_ s: inout JSONScanner, into list: AttributeListBuilder, key: UInt32 = 0) throws -> Bool {
         if s.skipLiteral("stringValue\":") {
             let raw = try s.readRawString()
-            writeString(s, raw, into: list)
+            if key == 0 || raw.hasEscapes || keyValuesInline[Int(key)] {
+                writeString(s, raw, into: list)
+            } else {
+                writeShareable(s.raw(raw), key: key, into: list)
+            }
         } else if s.skipLiteral("intValue\":") {
             list.int(try s.readInt64())
         } else if s.skipLiteral("boolValue\":") {
@@ -641,6 +668,37 @@ public final class OTLPJSONDecoder {
             text.withUTF8 { list.string(UnsafeRawBufferPointer($0)) }
         } else {
             list.string(s.raw(raw))
+        }
+    }
+
+    /// A string value without escapes under key number `key` plus one: by its shared
+    /// number when `AttributeStrings` has or takes one, else inline.
+    @inline(__always)
+    private func writeShareable(_ bytes: UnsafeRawBufferPointer, key: UInt32, into list: AttributeListBuilder) {
+        let slot = Int(key) & (Self.keyHintSlots - 1)
+        var hint = valueHint[slot]
+        let shared = sharedValues.cached(bytes, hint: &hint) ?? shareNew(bytes, key: key, hint: &hint)
+        valueHint[slot] = hint
+        if shared != 0 { list.sharedString(shared - 1) } else { list.string(bytes) }
+    }
+
+    /// A value this decoder has not seen: asks the shared table, and remembers the answer.
+    @inline(never)
+    private func shareNew(_ bytes: UnsafeRawBufferPointer, key: UInt32, hint: inout Int32) -> UInt32 {
+        let text = String(decoding: bytes, as: UTF8.self)
+        // Invalid UTF-8 is repaired by decoding: the text no longer matches the bytes,
+        // which stay inline as they came.
+        guard text.utf8.count == bytes.count else { return 0 }
+        switch AttributeStrings.share(text, key: key - 1) {
+        case .shared(let id):
+            sharedValues.add(bytes, id + 1, hint: &hint)
+            return id + 1
+        case .inline:
+            sharedValues.add(bytes, 0, hint: &hint)
+            return 0
+        case .keyFull:
+            keyValuesInline[Int(key)] = true
+            return 0
         }
     }
 

@@ -68,33 +68,8 @@ final class Interner<Value> {
     func intern(_ bytes: UnsafeRawBufferPointer, hint: inout Int32) -> Value {
         // Inlined: the guess is right for most keys, and checking it costs less than
         // the call to the table lookup would.
-        let guess = Int(hint)
-        if guess >= 0, guess < extents.count {
-            let extent = extents[guess]
-            if Int(extent & 0xFFFF_FFFF) == bytes.count,
-               bytes.isEmpty || JSONScanner.sameBytes(bytes.baseAddress!, pool + Int(extent >> 32), bytes.count) {
-                return values[guess]
-            }
-        }
-        return lookUp(bytes, hint: &hint)
-    }
-
-    @inline(never)
-    private func lookUp(_ bytes: UnsafeRawBufferPointer, hint: inout Int32) -> Value {
-        let h = Self.hash(bytes, seed: seed)
-        let mask = slotCount - 1
-        var i = Int(truncatingIfNeeded: h) & mask
-        for _ in 0..<Self.maxProbe {
-            let slot = slots[i]
-            if slot.hash == 0 { break }
-            if slot.hash == h, Int(slot.length) == bytes.count,
-               bytes.isEmpty || JSONScanner.sameBytes(bytes.baseAddress!, pool + Int(slot.start), bytes.count) {
-                hint = slot.value
-                return values[Int(slot.value)]
-            }
-            i = (i + 1) & mask
-        }
-        return internNew(h, bytes, hint: &hint)
+        if let value = cached(bytes, hint: &hint) { return value }
+        return internNew(Self.hash(bytes, seed: seed), bytes, hint: &hint)
     }
 
     @inline(never)
@@ -108,6 +83,55 @@ final class Interner<Value> {
             hint = insert(h, bytes, v)
         }
         return v
+    }
+
+    /// The value cached for these bytes, or nil: nothing is made or inserted. `hint`
+    /// works as in `intern`.
+    @inline(__always)
+    func cached(_ bytes: UnsafeRawBufferPointer, hint: inout Int32) -> Value? {
+        let guess = Int(hint)
+        if guess >= 0, guess < extents.count {
+            let extent = extents[guess]
+            if Int(extent & 0xFFFF_FFFF) == bytes.count,
+               bytes.isEmpty || JSONScanner.sameBytes(bytes.baseAddress!, pool + Int(extent >> 32), bytes.count) {
+                return values[guess]
+            }
+        }
+        return find(bytes, hint: &hint)
+    }
+
+    @inline(never)
+    private func find(_ bytes: UnsafeRawBufferPointer, hint: inout Int32) -> Value? {
+        let h = Self.hash(bytes, seed: seed)
+        let mask = slotCount - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        for _ in 0..<Self.maxProbe {
+            let slot = slots[i]
+            if slot.hash == 0 { break }
+            if slot.hash == h, Int(slot.length) == bytes.count,
+               bytes.isEmpty || JSONScanner.sameBytes(bytes.baseAddress!, pool + Int(slot.start), bytes.count) {
+                hint = slot.value
+                return values[Int(slot.value)]
+            }
+            i = (i + 1) & mask
+        }
+        hint = -1
+        return nil
+    }
+
+    /// Caches `value` for bytes `cached` did not find; a full table is emptied first
+    /// (a cache: what it held is found again on the next miss). `hint` is set to the
+    /// new entry, or -1.
+    func add(_ bytes: UnsafeRawBufferPointer, _ value: Value, hint: inout Int32) {
+        if values.count >= capacity { removeAll() }
+        hint = poolCount + bytes.count < Int(Int32.max) ? insert(Self.hash(bytes, seed: seed), bytes, value) : -1
+    }
+
+    func removeAll() {
+        slots.update(repeating: Slot(), count: slotCount)
+        poolCount = 0
+        values.removeAll(keepingCapacity: true)
+        extents.removeAll(keepingCapacity: true)
     }
 
     func intern(_ string: String) -> Value {
