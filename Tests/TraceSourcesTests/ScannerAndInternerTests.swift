@@ -247,4 +247,30 @@ import TraceModel
         let x = Array("service.name".utf8)
         #expect(x.withUnsafeBytes { Interner<String>.hash($0, seed: 1) } != x.withUnsafeBytes { Interner<String>.hash($0, seed: 2) })
     }
+
+    /// Used as a cache (the decoder's shared-value numbers): `cached` finds only what
+    /// `add` put in, never makes anything, and a full table starts again empty instead
+    /// of refusing new entries.
+    @Test func cacheFindsWhatWasAddedAndRestartsWhenFull() {
+        let cache = Interner<UInt32>(capacity: 100) { _ in 99_999 }
+        func bytes(_ i: Int) -> [UInt8] { Array("value-\(i)".utf8) }
+        for i in 0..<250 {
+            bytes(i).withUnsafeBytes { b in
+                var hint: Int32 = -1
+                #expect(cache.cached(b, hint: &hint) == nil)
+                #expect(hint == -1)
+                cache.add(b, UInt32(i), hint: &hint)
+                var again = hint, none: Int32 = -1
+                #expect(cache.cached(b, hint: &again) == UInt32(i) && cache.cached(b, hint: &none) == UInt32(i))
+            }
+            #expect(cache.count == i % 100 + 1)
+        }
+        // The last 50 are held; the ones before the restart are gone.
+        for i in 0..<250 {
+            bytes(i).withUnsafeBytes { b in
+                var hint: Int32 = -1
+                #expect(cache.cached(b, hint: &hint) == (i >= 200 ? UInt32(i) : nil))
+            }
+        }
+    }
 }
