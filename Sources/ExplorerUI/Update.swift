@@ -25,6 +25,20 @@ extension AppState {
         return effects
     }
 
+    /// New spans from a source, taken (the batch is left empty) where `.spans` copies
+    /// them: the main loop hands over every batch it drains, and a copy would retain
+    /// and later release each span's references.
+    public mutating func receive(taking spans: inout [Span]) {
+        guard !spans.isEmpty else { return }
+        if paused {
+            held += spans
+            spans = []
+        } else {
+            store.add(taking: &spans)
+        }
+        needsRender = true
+    }
+
     private mutating func apply(_ msg: Msg) -> [Effect] {
         switch msg {
         case .key(let key):
@@ -100,10 +114,7 @@ extension AppState {
             help = ListPosition()
         case .pause:
             paused.toggle()
-            if !paused && !held.isEmpty {
-                store.add(held)
-                held.removeAll()
-            }
+            if !paused { store.add(taking: &held) }
             return canSearch ? [.setPaused(paused)] : []
         case .searchForm:
             guard canSearch else {

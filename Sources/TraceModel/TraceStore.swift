@@ -31,12 +31,43 @@ public struct TraceStore: Sendable {
 
     public mutating func add(_ batch: [Span]) {
         guard !batch.isEmpty else { return }
+        batch.withUnsafeBufferPointer { spans in
+            add(count: spans.count, traceID: { spans[$0].traceID }, take: { spans[$0] })
+        }
+    }
+
+    /// Adds a batch the caller gives up (left empty): each span is moved into its trace
+    /// instead of copied. A copy retains the references a span holds (name, attributes,
+    /// origin, rare fields) and dropping the batch releases them again, for every span
+    /// of a file load.
+    public mutating func add(taking batch: inout [Span]) {
+        var owned: [Span] = []
+        swap(&owned, &batch)
+        let count = owned.count
+        guard count > 0 else { return }
+        // Reversed, so `removeLast` (which moves a span out, where a subscript copies
+        // it) hands them over in batch order; span `i` of the batch is at `count - 1 - i`.
+        // Swapped through pointers: `reverse()` copies each span (retains) to swap it.
+        owned.withUnsafeMutableBufferPointer { spans in
+            var (i, j) = (0, spans.count - 1)
+            while i < j {
+                swap(&spans[i], &spans[j])
+                i += 1
+                j -= 1
+            }
+        }
+        add(count: count, traceID: { owned[count - 1 - $0].traceID }, take: { _ in owned.removeLast() })
+    }
+
+    /// The one pass both `add`s make: `take(i)` hands over the span at `i`, once, in order.
+    @inline(__always)
+    private mutating func add(count: Int, traceID: (Int) -> TraceID, take: (Int) -> Span) {
         generation &+= 1
         // A batch holds its traces' spans in runs: a run's trace is looked up once. An
         // index stays valid until the next insertion, which only a new id makes.
         var last: (id: TraceID, position: Dictionary<TraceID, Trace>.Index)?
-        for offset in batch.indices {
-            let id = batch[offset].traceID
+        for offset in 0..<count {
+            let id = traceID(offset)
             // One hash lookup per run of a trace (two for a new trace); the trace is
             // changed in place.
             let position: Dictionary<TraceID, Trace>.Index
@@ -53,14 +84,14 @@ public struct TraceStore: Sendable {
                     position = traces.index(forKey: id)!
                 }
                 var runEnd = offset + 1
-                while runEnd < batch.count, batch[runEnd].traceID == id { runEnd += 1 }
+                while runEnd < count, traceID(runEnd) == id { runEnd += 1 }
                 traces.values[position].reserveCapacity(forAppending: runEnd - offset)
             }
             last = (id, position)
             let changedBefore = traces.values[position].storeGeneration
             // The one copy of the span is handed down to the trace's rows (consumed at
             // each step), not copied again on the way.
-            spanCount += Self.add(batch[offset], to: &traces.values[position], maxSpans: maxSpans, generation: generation,
+            spanCount += Self.add(take(offset), to: &traces.values[position], maxSpans: maxSpans, generation: generation,
                                   spansOverCap: &spansOverCap)
             // Logged once per batch, at the trace's first change in it (a span over the
             // cap changes nothing).

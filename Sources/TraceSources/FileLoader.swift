@@ -23,7 +23,7 @@ public enum FileLoader {
     public static func load(path: String, workers: Int = defaultWorkers) throws -> Loaded {
         var loaded = Loaded(spans: [], issues: [])
         try stream(path: path, workers: workers) { result in
-            loaded.spans.append(contentsOf: result.spans)
+            if loaded.spans.isEmpty { swap(&loaded.spans, &result.spans) } else { loaded.spans.append(contentsOf: result.spans) }
             loaded.issues.append(contentsOf: result.issues)
         }
         return loaded
@@ -38,13 +38,14 @@ public enum FileLoader {
 
     /// Reads a file to its end, handing decoded batches to `deliver` in file order. A
     /// regular JSON Lines file is decoded on `workers` threads; anything else (pipes,
-    /// pretty-printed documents, one worker) is read sequentially.
-    public static func stream(path: String, workers: Int = defaultWorkers, _ deliver: (RecordDecoder.Result) -> Void) throws {
+    /// pretty-printed documents, one worker) is read sequentially. Each result is handed
+    /// over to `deliver`, which may take its spans (`TraceStore.add(taking:)`).
+    public static func stream(path: String, workers: Int = defaultWorkers, _ deliver: (inout RecordDecoder.Result) -> Void) throws {
         let fd = try FileHandleFD.open(path)
         defer { close(fd) }
         var framer = RecordFramer()
         if let outcome = ParallelDecoder.catchUp(fd: fd, workers: workers, deliver: { result, _, _ in
-            deliver(result)
+            deliver(&result)
             return true
         }) {
             framer = RecordFramer(firstLine: outcome.nextLine)
@@ -60,10 +61,12 @@ public enum FileLoader {
                 throw FileSourceError(path: path, reason: String(cString: strerror(errno)))
             }
             if n == 0 { break }
-            deliver(buffer.withUnsafeBytes { decoder.decode(UnsafeRawBufferPointer(rebasing: $0[0..<n]), framing: &framer) })
+            var result = buffer.withUnsafeBytes { decoder.decode(UnsafeRawBufferPointer(rebasing: $0[0..<n]), framing: &framer) }
+            deliver(&result)
             if n == buffer.count && buffer.count < readBytes { buffer = [UInt8](repeating: 0, count: readBytes) }
         }
-        deliver(decoder.decode(framer.finish()))
+        var last = decoder.decode(framer.finish())
+        deliver(&last)
     }
 
     public static func load(bytes: [UInt8]) -> Loaded {

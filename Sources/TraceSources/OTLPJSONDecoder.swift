@@ -188,12 +188,7 @@ public final class OTLPJSONDecoder {
             } else if s.key(key, is: "spans") {
                 try s.beginArray()
                 var f = true
-                while try s.nextElement(first: &f) {
-                    switch try readSpan(&s) {
-                    case .success(let span): out.spans.append(span)
-                    case .failure(let problem): out.problems.append(problem.message)
-                    }
-                }
+                while try s.nextElement(first: &f) { try readSpan(&s, into: &out) }
             } else {
                 try s.skipValue()
             }
@@ -220,12 +215,10 @@ public final class OTLPJSONDecoder {
         return scope
     }
 
-    struct SpanProblem: Error {
-        var message: String
-    }
-
-    /// A span with an unusable id is skipped and reported; the JSON around it is fine.
-    private func readSpan(_ s: inout JSONScanner) throws -> Result<Span, SpanProblem> {
+    /// Appends one span to `out`, or, when its ids are unusable, the problem (the span is
+    /// skipped; the JSON around it is fine). Appended here, not returned: a span passed
+    /// back inside a `Result` was copied out of it (retaining what it holds).
+    private func readSpan(_ s: inout JSONScanner, into out: inout DecodedRecord) throws {
         var span = Span.blank
         var problem: String?
         var events: [SpanEvent] = [], links: [SpanLink] = [], status = SpanStatus(), traceState = ""
@@ -297,8 +290,11 @@ public final class OTLPJSONDecoder {
             if span.traceID.isZero { problem = "span without a traceId skipped" }
             else if span.spanID.isZero { problem = "span without a spanId skipped" }
         }
-        if let problem { return .failure(SpanProblem(message: problem)) }
-        return .success(span)
+        if let problem {
+            out.problems.append(problem)
+        } else {
+            out.spans.append(span)
+        }
     }
 
     /// The span fields the decoder reads, by their keys, and the field that follows

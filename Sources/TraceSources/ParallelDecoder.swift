@@ -23,13 +23,14 @@ public enum ParallelDecoder {
     /// untouched) when the file is not one to split: the caller reads it sequentially,
     /// from `nextLine` onwards when there is an outcome.
     public static func catchUp(
-        fd: Int32, workers: Int, minimumBytes: Int64 = 0, deliver: (RecordDecoder.Result, _ done: Int64, _ total: Int64) -> Bool
+        fd: Int32, workers: Int, minimumBytes: Int64 = 0,
+        deliver: (inout RecordDecoder.Result, _ done: Int64, _ total: Int64) -> Bool
     ) -> Outcome? {
         var st = stat()
         guard fstat(fd, &st) == 0, workers > 1, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         let size = Int64(st.st_size)
         guard size >= minimumBytes, looksLikeJSONLines(fd: fd) else { return nil }
-        let outcome = decode(fd: fd, limit: size, workers: workers) { deliver($0, $1, size) }
+        let outcome = decode(fd: fd, limit: size, workers: workers) { deliver(&$0, $1, size) }
         lseek(fd, off_t(outcome.consumed), SEEK_SET)
         return outcome
     }
@@ -67,7 +68,7 @@ public enum ParallelDecoder {
     /// counts it as oversized).
     public static func decode(
         fd: Int32, limit: Int64, workers: Int = 2, chunkBytes: Int = 1 << 20, maxRecordBytes: Int = 64 << 20,
-        deliver: (RecordDecoder.Result, Int64) -> Bool
+        deliver: (inout RecordDecoder.Result, Int64) -> Bool
     ) -> Outcome {
         let pool = WorkerPool(workers: max(1, workers))
         defer { pool.shutDown() }
@@ -82,11 +83,11 @@ public enum ParallelDecoder {
         func deliverReady(waitForOne: Bool) {
             var mustWait = waitForOne
             while delivered < submitted {
-                guard let result = pool.takeResult(delivered, wait: mustWait) else { return }
+                guard var result = pool.takeResult(delivered, wait: mustWait) else { return }
                 mustWait = false
                 let done = endOffsets.removeValue(forKey: delivered) ?? offset
                 delivered += 1
-                if !deliver(result, done) { stopped = true; return }
+                if !deliver(&result, done) { stopped = true; return }
             }
         }
 

@@ -41,8 +41,8 @@ struct IngestBench {
         var issues = 0
         let seconds = try Clock.time {
             try FileLoader.stream(path: file.path, workers: workers) { result in
-                store.add(result.spans)
                 issues += result.issues.count
+                store.add(taking: &result.spans)
             }
         }
         guard store.spanCount == file.spans, issues == 0 else {

@@ -43,6 +43,6 @@ struct OpenBench {
 
 func loadStore(_ file: CorpusFile) throws -> TraceStore {
     var store = TraceStore(maxSpans: Int.max / 2)
-    try FileLoader.stream(path: file.path) { store.add($0.spans) }
+    try FileLoader.stream(path: file.path) { store.add(taking: &$0.spans) }
     return store
 }

@@ -29,7 +29,7 @@ struct StageBench {
     /// `--stages-on` runs under a profiler).
     static func profile(path: String, workers: Int) throws {
         var held = TraceStore(maxSpans: Int.max / 2)
-        let seconds = try Clock.time { try FileLoader.stream(path: path, workers: workers) { held.add($0.spans) } }
+        let seconds = try Clock.time { try FileLoader.stream(path: path, workers: workers) { held.add(taking: &$0.spans) } }
         printErr(String(format: "ingested %@ in %.3f s on %d thread(s)", path, seconds, max(1, workers)))
     }
 
@@ -52,7 +52,7 @@ struct StageBench {
                     }
                     return decoder.decode(bytes, framing: &framer)
                 }
-                if store, let result { held.add(result.spans) }
+                if store, var result { held.add(taking: &result.spans) }
             }
         }
     }

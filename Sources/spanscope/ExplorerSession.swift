@@ -48,7 +48,6 @@ struct ExplorerSession {
         var backlogHead = 0
         var polling = false
         while TerminalRestore.pendingSignal == 0 {
-            var spans: [Span] = []
             for event in inbox.drain() {
                 switch event {
                 case .spans(let s): backlog.append(s)
@@ -58,16 +57,17 @@ struct ExplorerSession {
                 case .summaries(let rows): state.update(.remoteSummaries(rows))
                 }
             }
-            while backlogHead < backlog.count && spans.count < Self.spansPerSlice {
-                spans += backlog[backlogHead]
-                backlog[backlogHead] = []
+            // Each batch is handed over whole (moved into the store, not copied).
+            var applied = 0
+            while backlogHead < backlog.count && applied < Self.spansPerSlice {
+                applied += backlog[backlogHead].count
+                state.receive(taking: &backlog[backlogHead])
                 backlogHead += 1
             }
             if backlogHead == backlog.count {
                 backlog.removeAll(keepingCapacity: true)
                 backlogHead = 0
             }
-            if !spans.isEmpty { state.update(.spans(spans)) }
             if let (done, took) = rebuilder.take() { state.update(.waterfallRebuilt(done, tookMillis: took)) }
             let behind = !backlog.isEmpty
             if behind != polling {

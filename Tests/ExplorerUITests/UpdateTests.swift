@@ -145,6 +145,22 @@ import TraceModel
         #expect(s.store.traceCount == 6)
     }
 
+    /// The main loop's path: batches handed over (left empty), held while paused and
+    /// applied on resume, the same as `.spans` messages.
+    @Test func receivedBatchesAreTakenHeldWhilePausedAndApplied() {
+        var s = sample()
+        var batch = [span("77", "1", name: "late", start: 1, end: 2), span("77", "2", parent: "1", name: "later", start: 1, end: 2)]
+        s.receive(taking: &batch)
+        #expect(batch.isEmpty)
+        #expect(s.store.traceCount == 6 && s.store.spanCount == 2 + sample().store.spanCount)
+        s.press(.char("p"))
+        var more = [span("79", "1", name: "paused", start: 3, end: 4)]
+        s.receive(taking: &more)
+        #expect(more.isEmpty && s.held.count == 1 && s.store.traceCount == 6)
+        s.press(.char("p"))
+        #expect(s.held.isEmpty && s.store.traceCount == 7)
+    }
+
     @Test func refreshIsThrottledWhileDataStreams() {
         var s = sample()
         s.press(.char("t"))

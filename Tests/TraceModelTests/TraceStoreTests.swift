@@ -84,6 +84,43 @@ import Testing
         }
     }
 
+    /// A store fed batches it takes holds exactly what one fed copies holds: same spans
+    /// in the same order, bounds, duplicates, evictions, over-cap counts and change log;
+    /// the taken batch is left empty and another holder's copy of it is untouched.
+    @Test func takingABatchEqualsCopyingIt() {
+        var rng = SystemRandomNumberGenerator()
+        for budget in [40, 1_000] {
+            var taken = TraceStore(maxSpans: budget), copied = TraceStore(maxSpans: budget)
+            for round in 0..<30 {
+                var batch: [Span] = []
+                for _ in 0..<Int.random(in: 0...25, using: &rng) {
+                    // Few ids, so spans repeat (re-exports) and traces interleave.
+                    let t = Int.random(in: 1...6, using: &rng), s = Int.random(in: 1...40, using: &rng)
+                    let start = Int64.random(in: 0...1_000, using: &rng)
+                    batch.append(span(String(s), trace: String(round / 3 * 10 + t), name: "op\(s % 3)", start: start,
+                                      end: start + Int64.random(in: 0...50, using: &rng), error: s % 7 == 0))
+                }
+                // Every other batch is also held elsewhere: taking it must copy, not move.
+                let sharedCopy: [Span]? = round % 2 == 0 ? batch : nil
+                let spanIDs = batch.map(\.spanID), names = batch.map(\.name)
+                let before = copied.generation
+                copied.add(batch)
+                taken.add(taking: &batch)
+                #expect(batch.isEmpty)
+                if let sharedCopy { #expect(sharedCopy.map(\.spanID) == spanIDs && sharedCopy.map(\.name) == names) }
+                #expect(taken.spanCount == copied.spanCount && taken.traceCount == copied.traceCount)
+                #expect(taken.evictedSpans == copied.evictedSpans && taken.spansOverCap == copied.spansOverCap)
+                #expect(taken.changedTraces(since: before) == copied.changedTraces(since: before))
+                for (id, trace) in copied.traces {
+                    let other = taken.trace(id)
+                    #expect(other.map { Array($0.spans) } == Array(trace.spans))
+                    #expect(other?.startTime == trace.startTime && other?.endTime == trace.endTime)
+                    #expect(other?.errorCount == trace.errorCount && other?.duplicateCount == trace.duplicateCount)
+                }
+            }
+        }
+    }
+
     @Test func duplicateSpansDoNotInflateCounts() {
         var store = TraceStore()
         store.add([span("1", trace: "a", start: 0, end: 1), span("1", trace: "a", start: 0, end: 1)])
