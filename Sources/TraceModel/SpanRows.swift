@@ -6,7 +6,9 @@ public struct SpanRows: RandomAccessCollection, Sendable {
     static let shift = 12
     static let chunkSize = 1 << shift
     private var chunks: [[Span]] = []
-    public private(set) var count = 0
+    /// 32 bits: a trace holds far fewer spans, and `Trace` packs a counter after it.
+    private var storedCount: Int32 = 0
+    public var count: Int { Int(storedCount) }
 
     public init() {}
 
@@ -32,7 +34,7 @@ public struct SpanRows: RandomAccessCollection, Sendable {
         // The chunk for position `count` may exist already, made by `reserveCapacity`.
         if chunks.count <= count >> Self.shift { chunks.append([]) }
         chunks[chunks.count - 1].append(span)
-        count += 1
+        storedCount += 1
     }
 
     /// Makes room for `k` more spans in the chunk being filled (later chunks are made as

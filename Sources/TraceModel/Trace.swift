@@ -1,17 +1,25 @@
 /// One trace, assembled incrementally from spans that arrive in any order.
 /// Aggregates are kept up to date on every add; the tree is built on demand.
+///
+/// The store keeps one per trace in a hash table that is up to three-eighths empty, so
+/// the value is kept small (88 bytes): counters are 32-bit, and declared where they
+/// fill what the fields before them leave (SpanRows is 12 bytes).
 public struct Trace: Sendable {
     public let id: TraceID
     public private(set) var spans = SpanRows()
+    private var errors: Int32 = 0
     private var index = SpanIndex()
     public private(set) var startTime: Int64 = .max
     public private(set) var endTime: Int64 = .min
-    public private(set) var errorCount = 0
+    private var duplicates: Int32 = 0
+    private var overCap: Int32 = 0
+
+    public var errorCount: Int { Int(errors) }
     /// How many times a span id arrived again (merged, not shown twice).
-    public private(set) var duplicateCount = 0
+    public var duplicateCount: Int { Int(duplicates) }
     /// Spans that arrived after the trace reached the store's per-trace cap: counted,
     /// not kept, so one runaway trace cannot take the whole budget or the screen.
-    public internal(set) var spansOverCap = 0
+    public var spansOverCap: Int { Int(overCap) }
     /// Bumped on every change so views can cache what they derive.
     public private(set) var revision = 0
     /// The store generation of the trace's last change. Unlike `revision` it never
@@ -38,11 +46,11 @@ public struct Trace: Sendable {
     public mutating func add(_ span: consuming Span) {
         revision &+= 1
         if let existing = index.find(span.spanID, in: spans) {
-            duplicateCount += 1
+            duplicates &+= 1
             let old = spans[existing]
-            if old.isError { errorCount -= 1 }
+            if old.isError { errors -= 1 }
             spans[existing] = span
-            if span.isError { errorCount += 1 }
+            if span.isError { errors += 1 }
             // Only a replacement that pulls in a bound the old span held needs a full
             // pass; anything else is an extension (re-exports must not cost O(n) each).
             let oldEnd = max(old.endTime, old.startTime), newEnd = max(span.endTime, span.startTime)
@@ -53,7 +61,7 @@ public struct Trace: Sendable {
             }
             return
         }
-        if span.isError { errorCount += 1 }
+        if span.isError { errors += 1 }
         extendBounds(with: span)
         spans.append(span)
         index.didAppend(to: spans)
@@ -75,6 +83,9 @@ public struct Trace: Sendable {
         endTime = .min
         for span in spans { extendBounds(with: span) }
     }
+
+    /// A span not kept because the trace is at the store's cap.
+    mutating func countOverCap() { overCap &+= 1 }
 
     public func index(of spanID: SpanID) -> Int? { index.find(spanID, in: spans) }
 

@@ -134,7 +134,7 @@ public struct TraceStore: Sendable {
                             spansOverCap: inout Int) -> Int {
         let before = trace.spanCount
         if before >= maxSpans, trace.index(of: span.spanID) == nil {
-            trace.spansOverCap += 1
+            trace.countOverCap()
             spansOverCap += 1
             return 0
         }

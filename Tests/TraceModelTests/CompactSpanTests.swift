@@ -16,6 +16,19 @@ import Testing
     @Test func spanStaysSmall() {
         #expect(MemoryLayout<Span>.size <= 104)
         #expect(MemoryLayout<AttributeList>.size == 16)
+        // One per trace, in a hash table with room to spare: a million spans of small
+        // traces are a hundred thousand of these (112 bytes before the counters shrank).
+        #expect(MemoryLayout<Trace>.stride <= 88)
+    }
+
+    @Test func traceCountersCountErrorsDuplicatesAndSpansOverTheCap() {
+        var store = TraceStore(maxSpans: 2)
+        store.add([span("1", trace: "a", start: 0, end: 5, error: true), span("2", parent: "1", trace: "a", start: 1, end: 2)])
+        store.add([span("2", parent: "1", trace: "a", start: 1, end: 3, error: true), span("3", parent: "1", trace: "a", start: 1, end: 2)])
+        let trace = store.trace(tid("a"))!
+        #expect(trace.spanCount == 2 && trace.errorCount == 2 && trace.duplicateCount == 1 && trace.spansOverCap == 1)
+        store.add([span("2", parent: "1", trace: "a", start: 1, end: 3)])
+        #expect(store.trace(tid("a"))!.errorCount == 1 && store.trace(tid("a"))!.duplicateCount == 2)
     }
 
     @Test func rareFieldsReadBackHoweverTheyWereSet() {
