@@ -12,8 +12,8 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure ingest, memory, trace opening, frame rendering, live latency and terminal output.",
         discussion: """
             Writes its corpus (OTLP JSON Lines: mixed traffic of 10 MB and 200 MB, one
-            trace of 100,000 spans and one of 1,000,000) into --dir and reuses it on the
-            next run. References: newline counting, Python orjson and pysimdjson (pip
+            trace of 100,000 spans and one of 1,000,000, and for the memory figure a
+            million spans of mixed traffic) into --dir and reuses it on the next run. References: newline counting, Python orjson and pysimdjson (pip
             install orjson pysimdjson), jq; those not installed are reported as such.
             --quick runs a small version (seconds) that only shows everything works.
             """
@@ -95,11 +95,20 @@ struct Plan {
     }
 
     private func mixed(bytes: Int, seed: UInt64) throws -> CorpusFile {
-        let path = "\(dir)/mixed-\(bytes / 1_000_000)MB.jsonl"
-        return try cached(path) {
+        try mixed(path: "\(dir)/mixed-\(bytes / 1_000_000)MB.jsonl", seed: seed) { $0.writeMixed(to: &$1, bytes: bytes) }
+    }
+
+    /// Mixed traffic of `spans` spans in small traces: the memory figure's million spans
+    /// (written only when that figure is asked for: about 1 GB).
+    func mixed(spans: Int, seed: UInt64) throws -> CorpusFile {
+        try mixed(path: "\(dir)/mixed-\(spans)-spans.jsonl", seed: seed) { $0.writeMixed(to: &$1, spans: spans) }
+    }
+
+    private func mixed(path: String, seed: UInt64, write: (inout CorpusGenerator, inout FileSink) -> Void) throws -> CorpusFile {
+        try cached(path) {
             var generator = CorpusGenerator(seed: seed)
             var sink = try FileSink(path: path)
-            generator.writeMixed(to: &sink, bytes: bytes)
+            write(&generator, &sink)
             sink.close()
             return CorpusFile(path: path, bytes: generator.bytesWritten, spans: generator.spansWritten, traceID: nil)
         }

@@ -19,11 +19,14 @@ struct CorpusGenerator {
         rng = DemoRandom(seed: seed ^ 0x5eed)
     }
 
-    /// Mixed traffic until the file reaches `bytes`.
-    mutating func writeMixed(to sink: inout FileSink, bytes target: Int) {
-        while bytesWritten < target {
+    /// Mixed traffic until the file reaches `bytes` or holds `spans` spans (whole
+    /// traces: the last one may take it a few spans past).
+    mutating func writeMixed(to sink: inout FileSink, bytes: Int = .max, spans: Int = .max) {
+        var made = 0
+        while bytesWritten < bytes && made < spans {
             clock += Int64(rng.below(2_000_000))
             for span in traffic.trace(startingAt: clock) {
+                made += 1
                 let enriched = enrich(span)
                 pending[span.serviceName, default: []].append(enriched)
                 if pending[span.serviceName]!.count >= 512 { flush(span.serviceName, to: &sink) }
