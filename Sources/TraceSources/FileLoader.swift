@@ -23,7 +23,12 @@ public enum FileLoader {
     public static func load(path: String, workers: Int = defaultWorkers) throws -> Loaded {
         var loaded = Loaded(spans: [], issues: [])
         try stream(path: path, workers: workers) { result in
-            if loaded.spans.isEmpty { swap(&loaded.spans, &result.spans) } else { loaded.spans.append(contentsOf: result.spans) }
+            // The first batch is taken whole; later ones are appended.
+            if loaded.spans.isEmpty {
+                swap(&loaded.spans, &result.spans)
+            } else {
+                loaded.spans.append(contentsOf: result.spans)
+            }
             loaded.issues.append(contentsOf: result.issues)
         }
         return loaded

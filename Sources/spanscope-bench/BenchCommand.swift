@@ -13,8 +13,9 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             Writes its corpus (OTLP JSON Lines: mixed traffic of 10 MB and 200 MB, one
             trace of 100,000 spans and one of 1,000,000, and for the memory figure a
-            million spans of mixed traffic) into --dir and reuses it on the next run. References: newline counting, Python orjson and pysimdjson (pip
-            install orjson pysimdjson), jq; those not installed are reported as such.
+            million spans of mixed traffic) into --dir and reuses it on the next run.
+            References: newline counting, Python orjson and pysimdjson (pip install
+            orjson pysimdjson), jq; those not installed are reported as such.
             --quick runs a small version (seconds) that only shows everything works.
             """
     )
