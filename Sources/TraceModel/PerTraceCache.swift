@@ -63,7 +63,7 @@ public struct PerTraceCache<Value: Sendable>: Sendable {
         guard values.count > 2 * store.traceCount + 64 else { return }
         var i = 0
         while i < values.count {
-            if store.traces[ids[i]] == nil {
+            if !store.traces.contains(ids[i]) {
                 slots[ids[i]] = nil
                 _ = removeValue(at: i)
             } else {

@@ -1,7 +1,7 @@
 /// All traces held in memory, bounded by a span budget. Pure: sources feed it batches,
 /// the UI and `show` query it.
 public struct TraceStore: Sendable {
-    public private(set) var traces: [TraceID: Trace] = [:]
+    public private(set) var traces = TraceTable()
     /// Trace ids in first-arrival order, for eviction; `arrivalHead` skips evicted ones.
     private var arrival: [TraceID] = []
     private var arrivalHead = 0
@@ -65,23 +65,22 @@ public struct TraceStore: Sendable {
         generation &+= 1
         // A batch holds its traces' spans in runs: a run's trace is looked up once. An
         // index stays valid until the next insertion, which only a new id makes.
-        var last: (id: TraceID, position: Dictionary<TraceID, Trace>.Index)?
+        var last: (id: TraceID, position: Int)?
         for offset in 0..<count {
             let id = traceID(offset)
             // One hash lookup per run of a trace (two for a new trace); the trace is
             // changed in place.
-            let position: Dictionary<TraceID, Trace>.Index
+            let position: Int
             if let last, last.id == id {
                 position = last.position
             } else {
-                if let found = traces.index(forKey: id) {
+                if let found = traces.position(of: id) {
                     position = found
                 } else {
                     var trace = Trace(id: id)
                     trace.createdGeneration = generation
-                    traces[id] = trace
+                    position = traces.insert(trace)
                     arrival.append(id)
-                    position = traces.index(forKey: id)!
                 }
                 var runEnd = offset + 1
                 while runEnd < count, traceID(runEnd) == id { runEnd += 1 }
@@ -151,7 +150,7 @@ public struct TraceStore: Sendable {
         while spanCount > maxSpans, arrivalHead < arrival.count {
             let id = arrival[arrivalHead]
             arrivalHead += 1
-            guard let trace = traces.removeValue(forKey: id) else { continue }
+            guard let trace = traces.remove(id) else { continue }
             changeLog.append((generation, id))
             spanCount -= trace.spanCount
             evictedTraces += 1

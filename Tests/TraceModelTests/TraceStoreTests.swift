@@ -77,8 +77,8 @@ import Testing
         whole.add(batch)
         for s in batch { oneByOne.add([s]) }
         #expect(whole.traceCount == oneByOne.traceCount && whole.spanCount == batch.count)
-        for (id, trace) in oneByOne.traces {
-            let other = whole.trace(id)
+        for trace in oneByOne.traces.values {
+            let other = whole.trace(trace.id)
             #expect(other?.spans.map(\.spanID) == trace.spans.map(\.spanID))
             #expect(other?.startTime == trace.startTime && other?.endTime == trace.endTime)
         }
@@ -111,7 +111,8 @@ import Testing
                 #expect(taken.spanCount == copied.spanCount && taken.traceCount == copied.traceCount)
                 #expect(taken.evictedSpans == copied.evictedSpans && taken.spansOverCap == copied.spansOverCap)
                 #expect(taken.changedTraces(since: before) == copied.changedTraces(since: before))
-                for (id, trace) in copied.traces {
+                for trace in copied.traces.values {
+                    let id = trace.id
                     let other = taken.trace(id)
                     #expect(other.map { Array($0.spans) } == Array(trace.spans))
                     #expect(other?.startTime == trace.startTime && other?.endTime == trace.endTime)
