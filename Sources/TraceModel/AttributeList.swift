@@ -474,7 +474,7 @@ extension AttributeList: CustomStringConvertible {
 /// varint `AttributeStrings` number (shared string), a zigzag varint (int), 8
 /// little-endian bytes (double), nothing (bool, empty), or a varint count and the
 /// elements (array: values; map: key and value pairs).
-private enum Pack {
+enum Pack {
     typealias Tag = PackTag
 
     static func varint<Out: PackSink>(_ v: UInt64, into out: inout Out) {
@@ -529,7 +529,7 @@ private enum Pack {
 
 /// Where `Pack` writes: a growing array, a size count (to reserve before writing), or
 /// memory already reserved.
-private protocol PackSink {
+protocol PackSink {
     mutating func append(_ byte: UInt8)
     mutating func append<C: Collection>(contentsOf bytes: C) where C.Element == UInt8
 }
@@ -560,7 +560,7 @@ private struct PointerSink: PackSink {
 }
 
 /// Reads what `Pack` wrote. Only ever given buffers `Pack` produced.
-private struct Unpack {
+struct Unpack {
     let buf: UnsafeBufferPointer<UInt8>
     var pos: Int
 

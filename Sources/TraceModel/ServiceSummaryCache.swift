@@ -16,9 +16,16 @@ public struct TraceServiceShare: Sendable {
     }
 
     let parts: [Part]
-    private let durations: [Int64]
+    let durations: [Int64]
     /// Each part's operation names, once each.
-    private let operations: [String]
+    let operations: [String]
+
+    /// A share as packed (`PackedServiceShares`): each part's ranges lie in the arrays.
+    init(parts: [Part], durations: [Int64], operations: [String]) {
+        self.parts = parts
+        self.durations = durations
+        self.operations = operations
+    }
 
     func entryDurations(of part: Part) -> ArraySlice<Int64> { durations[part.durationRange] }
     func operations(of part: Part) -> ArraySlice<String> { operations[part.operationRange] }
@@ -202,7 +209,7 @@ struct ServiceTotals: Sendable {
 /// recompute reworks the shares of the traces changed since the last one and nothing
 /// else; a store it has not followed (or lost track of) is added up from scratch.
 public struct ServiceSummaryCache: Sendable {
-    private var shares: [TraceID: (generation: Int, share: TraceServiceShare)] = [:]
+    private var shares = PackedServiceShares()
     private var totals: [String: ServiceTotals] = [:]
     private var cursor = ChangeCursor()
 
@@ -212,14 +219,14 @@ public struct ServiceSummaryCache: Sendable {
         if let changed = cursor.changes(in: store) {
             for id in changed { rework(id, in: store) }
         } else {
-            shares = [:]
+            shares.removeAll()
             totals = [:]
             // By index: reading a trace in place copies none.
             let traces = store.traces.values
             for i in traces.indices {
                 let share = TraceServiceShare(traces[i])
                 add(share)
-                shares[traces[i].id] = (traces[i].storeGeneration, share)
+                shares.insert(share, for: traces[i].id, generation: traces[i].storeGeneration)
             }
         }
         restoreLastSeen()
@@ -233,12 +240,12 @@ public struct ServiceSummaryCache: Sendable {
     /// current one (if still held) added.
     private mutating func rework(_ id: TraceID, in store: TraceStore) {
         let trace = store.traces[id]
-        if let trace, shares[id]?.generation == trace.storeGeneration { return }
-        if let old = shares.removeValue(forKey: id) { remove(old.share) }
+        if let trace, shares.generation(of: id) == trace.storeGeneration { return }
+        if let old = shares.remove(id) { remove(old) }
         guard let trace else { return }
         let share = TraceServiceShare(trace)
         add(share)
-        shares[id] = (trace.storeGeneration, share)
+        shares.insert(share, for: id, generation: trace.storeGeneration)
     }
 
     private mutating func add(_ share: TraceServiceShare) {
@@ -258,8 +265,8 @@ public struct ServiceSummaryCache: Sendable {
         let stale = totals.values.filter(\.lastSeenIsBound).map(\.name)
         guard !stale.isEmpty else { return }
         var latest = Dictionary(uniqueKeysWithValues: stale.map { ($0, Int64(0)) })
-        for entry in shares.values {
-            for part in entry.share.parts where latest[part.name] != nil {
+        shares.forEach { share in
+            for part in share.parts where latest[part.name] != nil {
                 latest[part.name] = max(latest[part.name]!, part.lastSeen)
             }
         }

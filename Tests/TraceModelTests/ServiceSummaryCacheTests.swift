@@ -95,4 +95,43 @@ import Testing
         store.add([span("3", trace: "c", service: "db", start: 0, end: 50), span("4", trace: "c", service: "db", start: 0, end: 60)])
         #expect(cache.summaries(of: store) == store.serviceSummaries())
     }
+
+    /// A packed share unpacks to what was packed (parts, ranges, durations, names), and
+    /// the names are let go with the last share that used them: traces with an id in
+    /// every span name leave nothing behind once evicted.
+    @Test func packedSharesRoundTripAndLetGoOfTheirNames() throws {
+        var shares = PackedServiceShares()
+        var store = TraceStore()
+        for t in 0..<50 {
+            var batch = [span("1", trace: String(t + 1, radix: 16), name: "GET /users/\(t)", service: "gateway",
+                              start: Int64(t) * 1_000_000_000, end: Int64(t) * 1_000_000_000 + 5_000, error: t % 3 == 0)]
+            for i in 0..<(t % 5) {
+                batch.append(span(String(i + 2, radix: 16), parent: "1", trace: String(t + 1, radix: 16), name: i % 2 == 0 ? "SELECT" : "op \(t)",
+                                  service: i % 2 == 0 ? "db" : "gateway", start: Int64(t) * 1_000_000_000 + Int64(i),
+                                  end: Int64(t) * 1_000_000_000 + Int64(i) * 700 + 90))
+            }
+            store.add(batch)
+        }
+        var originals: [TraceID: TraceServiceShare] = [:]
+        for trace in store.traces.values {
+            let share = TraceServiceShare(trace)
+            originals[trace.id] = share
+            shares.insert(share, for: trace.id, generation: trace.storeGeneration)
+        }
+        // gateway and db, 50 "GET /users/N", "op N" of the 30 traces with a second
+        // child, and SELECT.
+        #expect(shares.nameCount == 2 + 50 + 30 + 1)
+        for (id, original) in originals {
+            let removed = shares.remove(id)
+            let back = try #require(removed)
+            #expect(back.parts.map(\.name) == original.parts.map(\.name))
+            #expect(back.parts.map(\.spans) == original.parts.map(\.spans) && back.parts.map(\.errors) == original.parts.map(\.errors))
+            #expect(back.parts.map(\.lastSeen) == original.parts.map(\.lastSeen))
+            for (a, b) in zip(back.parts, original.parts) {
+                #expect(Array(back.entryDurations(of: a)) == Array(original.entryDurations(of: b)))
+                #expect(Array(back.operations(of: a)) == Array(original.operations(of: b)))
+            }
+        }
+        #expect(shares.count == 0 && shares.nameCount == 0)
+    }
 }
