@@ -215,9 +215,19 @@ public struct AppState: Sendable {
     /// views refresh often while data streams in and share these.
     var findingsCache = PerTraceCache<FindingsEntry>()
     struct FindingsEntry {
-        var state: TraceFindings
+        /// What an update of a big trace starts from (boxed: absent for most traces).
+        /// A small trace keeps none: it is checked whole again when it changes, which
+        /// costs its few spans, where keeping the state cost about 300 bytes a trace
+        /// (30 MB for a million spans in small traces).
+        var state: KeptFindingsState?
         var findings: [Finding]
     }
+    final class KeptFindingsState: Sendable {
+        let state: TraceFindings
+        init(_ state: TraceFindings) { self.state = state }
+    }
+    /// Traces of more spans keep their findings state between updates.
+    static let keepsFindingsStateFrom = 64
     /// Errors and warnings per service, kept up to date as traces change.
     var findingTotals = FindingTotals()
     /// The Insights view's groups, reworked per trace as traces change.
@@ -271,11 +281,12 @@ public struct AppState: Sendable {
 
     private mutating func findingsEntry(for trace: Trace) -> FindingsEntry {
         if let cached = findingsCache.current(trace.id, generation: trace.storeGeneration) { return cached }
-        // Taken out while updated, so its arrays are not copied; only new spans and
-        // adopted orphans are checked.
-        var state = findingsCache.take(trace.id)?.state ?? TraceFindings()
+        // Taken out while updated, so its arrays are not copied; for a big trace only
+        // new spans and adopted orphans are checked, a small one is checked whole.
+        var state = findingsCache.take(trace.id)?.state?.state ?? TraceFindings()
         state.update(trace, config: insightConfig, memo: &insightMemo)
-        let entry = FindingsEntry(state: state, findings: state.findings)
+        let kept = trace.spanCount >= Self.keepsFindingsStateFrom ? KeptFindingsState(state) : nil
+        let entry = FindingsEntry(state: kept, findings: state.findings)
         findingsCache.set(entry, trace.id, generation: trace.storeGeneration)
         return entry
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TraceInsights
 import TraceModel
@@ -111,5 +112,37 @@ import TraceModel
         }
         #expect(sawCardinality)
         #expect(!state.insights.groups.isEmpty)
+    }
+
+    /// A trace's findings stay those of a whole check while it grows past the size from
+    /// which its findings state is kept (below it, a change checks the trace whole):
+    /// children arrive before their parents, names go generic or carry ids.
+    @Test func findingsOfAGrowingTraceEqualAWholeCheckOnBothSidesOfTheKeptState() {
+        var state = AppState(store: TraceStore(), sourceName: "test")
+        let trace = "abcdef0123456789abcdef0123456789"
+        var sizes: [Int] = []
+        for round in 0..<12 {
+            var batch: [Span] = []
+            for i in 0..<12 {
+                let n = round * 12 + i + 2
+                // Each span's parent is the one 5 before it: some come in a later batch.
+                let parent = n < 7 ? "1" : String(format: "%016x", n - 5 + (i % 4 == 0 ? 12 : 0))
+                let name = i % 3 == 0 ? "handler" : i % 3 == 1 ? "GET /users/\(n)" : "SELECT orders"
+                batch.append(span(trace, String(format: "%016x", n), parent: parent, name: name, service: i % 2 == 0 ? "api" : "db",
+                                  start: Int64(n) * 10, end: Int64(n) * 10 + 5, error: i == 7))
+            }
+            if round == 3 { batch.append(span(trace, "0000000000000001", name: "GET /orders", service: "api", start: 0, end: 10_000)) }
+            state.update(.spans(batch))
+            let held = state.store.trace(TraceID(trace)!)!
+            let live = state.findings(for: held)
+            var whole = TraceFindings()
+            var memo = Insights.Memo()
+            whole.update(held, config: InsightConfig(), memo: &memo)
+            #expect(live == whole.findings, "round \(round)")
+            let kept = state.findingsCache.current(held.id, generation: held.storeGeneration)?.state != nil
+            #expect(kept == (held.spanCount >= AppState.keepsFindingsStateFrom), "round \(round), \(held.spanCount) spans")
+            sizes.append(held.spanCount)
+        }
+        #expect(sizes.first! < AppState.keepsFindingsStateFrom && sizes.last! > AppState.keepsFindingsStateFrom)
     }
 }
