@@ -47,6 +47,9 @@ struct ExplorerSession {
         var backlog: [[Span]] = []
         var backlogHead = 0
         var polling = false
+        // Set by a slow tick (a big load's slices, a first look over many traces): the
+        // memory they freed is given back once the backlog is applied.
+        var releaseFreedMemory = false
         while TerminalRestore.pendingSignal == 0 {
             for event in inbox.drain() {
                 switch event {
@@ -80,6 +83,11 @@ struct ExplorerSession {
             // loading), recompute less often so keys keep most of the time.
             let took = Self.monotonicMillis() - tickStart
             if took > 20 { state.refreshIntervalMillis = max(200, min(5_000, took * 4)) }
+            if took > 100 { releaseFreedMemory = true }
+            if releaseFreedMemory && !behind {
+                releaseFreedMemory = false
+                FreedMemory.release()
+            }
             if state.needsRender {
                 state.needsRender = false
                 screen.draw(render(state))
