@@ -226,7 +226,7 @@ public struct AppState: Sendable {
         let state: TraceFindings
         init(_ state: TraceFindings) { self.state = state }
     }
-    /// Traces of more spans keep their findings state between updates.
+    /// Traces of this many spans or more keep their findings state between updates.
     static let keepsFindingsStateFrom = 64
     /// Errors and warnings per service, kept up to date as traces change.
     var findingTotals = FindingTotals()

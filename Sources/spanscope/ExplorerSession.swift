@@ -47,8 +47,8 @@ struct ExplorerSession {
         var backlog: [[Span]] = []
         var backlogHead = 0
         var polling = false
-        // Set by a slow tick (a big load's slices, a first look over many traces): the
-        // memory they freed is given back once the backlog is applied.
+        // Set by a slow tick (the lists' first look over a big file's many traces): what
+        // it and the load freed is given back once the backlog is applied.
         var releaseFreedMemory = false
         while TerminalRestore.pendingSignal == 0 {
             for event in inbox.drain() {
