@@ -67,9 +67,9 @@ enum Units {
 
     static func bytes(_ b: Double) -> String {
         if b < 1024 { return String(format: "%.0f B", b) }
-        if b < 1048576 { return String(format: "%.1f KB", b / 1024) }
-        if b < 1073741824 { return String(format: "%.1f MB", b / 1048576) }
-        return String(format: "%.2f GB", b / 1073741824)
+        if b < 1048576 { return String(format: "%.1f KiB", b / 1024) }
+        if b < 1073741824 { return String(format: "%.1f MiB", b / 1048576) }
+        return String(format: "%.2f GiB", b / 1073741824)
     }
 
     static func rate(bytes: Int, seconds: Double) -> String {
