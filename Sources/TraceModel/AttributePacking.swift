@@ -76,16 +76,26 @@ extension Span {
     }
 }
 
+extension TraceID {
+    /// A multiply-mix of the id's bits for open-addressed tables (Dictionary's SipHash
+    /// costs several times more), keyed by a per-process seed so that a file cannot be
+    /// crafted whose ids all land in one probe run.
+    @inline(__always)
+    var seededHash: Int {
+        let seed = Self.hashSeed
+        let mixed = ((low ^ seed) &* 0x9E37_79B9_7F4A_7C15 ^ high) &* (0xD6E8_FEB8_6659_FD93 ^ seed)
+        return Int(truncatingIfNeeded: (mixed ^ mixed >> 29) >> 16)
+    }
+
+    private static let hashSeed = UInt64.random(in: .min ... .max) | 1
+}
+
 /// Trace id → group number for one record's spans: sized once for all of them, open
-/// addressing on a multiply-mix of the id's bits (Dictionary's SipHash and regrowth cost
-/// several times more here). The mix is keyed by a per-process seed, so a file cannot
-/// be crafted whose ids all land in one probe run.
+/// addressing on the id's seeded hash.
 private struct TraceGroupTable {
     private var ids: [TraceID]
     private var groups: [Int32]
     private let mask: Int
-    private let seed = Self.processSeed
-    private static let processSeed = UInt64.random(in: .min ... .max) | 1
 
     init(capacityFor n: Int) {
         var size = 16
@@ -97,8 +107,7 @@ private struct TraceGroupTable {
 
     /// The id's group, or `new` (recorded as its group) when the id is not there yet.
     mutating func group(of id: TraceID, orNew new: Int) -> Int {
-        let mixed = ((id.low ^ seed) &* 0x9E37_79B9_7F4A_7C15 ^ id.high) &* (0xD6E8_FEB8_6659_FD93 ^ seed)
-        var i = Int(truncatingIfNeeded: (mixed ^ mixed >> 29) >> 16) & mask
+        var i = id.seededHash & mask
         while groups[i] >= 0 {
             if ids[i] == id { return Int(groups[i]) }
             i = (i + 1) & mask

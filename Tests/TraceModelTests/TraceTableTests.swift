@@ -29,4 +29,30 @@ import Testing
         for low in 1...10_000 { _ = grown.insert(Trace(id: TraceID(high: 2, low: UInt64(low)))) }
         #expect(grown.values.capacity < 10_000 * 5 / 4 + 64, "\(grown.values.capacity)")
     }
+
+    /// A small table kept nearly half full while traces come and go: long probe runs,
+    /// runs that wrap around the end, and removals from their middle, against a set.
+    @Test func removalsKeepEveryIdFindableInCrowdedProbeRuns() {
+        var rng = SystemRandomNumberGenerator()
+        var table = TraceTable(), held = Set<TraceID>()
+        for _ in 0..<20_000 {
+            let id = TraceID(high: UInt64.random(in: 1...3, using: &rng), low: UInt64.random(in: 1...40, using: &rng))
+            if held.contains(id) || held.count >= 31 {
+                let victim = held.contains(id) ? id : held.randomElement(using: &rng)!
+                #expect(table.remove(victim)?.id == victim)
+                held.remove(victim)
+            } else {
+                _ = table.insert(Trace(id: id))
+                held.insert(id)
+            }
+            #expect(table.count == held.count)
+        }
+        for id in held { #expect(table[id]?.id == id) }
+        #expect(Set(table.keys) == held)
+        for high in UInt64(1)...3 {
+            for low in UInt64(1)...40 where !held.contains(TraceID(high: high, low: low)) {
+                #expect(!table.contains(TraceID(high: high, low: low)))
+            }
+        }
+    }
 }
