@@ -76,20 +76,6 @@ extension Span {
     }
 }
 
-extension TraceID {
-    /// A multiply-mix of the id's bits for open-addressed tables (Dictionary's SipHash
-    /// costs several times more), keyed by a per-process seed so that a file cannot be
-    /// crafted whose ids all land in one probe run.
-    @inline(__always)
-    var seededHash: Int {
-        let seed = Self.hashSeed
-        let mixed = ((low ^ seed) &* 0x9E37_79B9_7F4A_7C15 ^ high) &* (0xD6E8_FEB8_6659_FD93 ^ seed)
-        return Int(truncatingIfNeeded: (mixed ^ mixed >> 29) >> 16)
-    }
-
-    private static let hashSeed = UInt64.random(in: .min ... .max) | 1
-}
-
 /// Trace id → group number for one record's spans: sized once for all of them, open
 /// addressing on the id's seeded hash.
 private struct TraceGroupTable {

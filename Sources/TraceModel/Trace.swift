@@ -1,9 +1,9 @@
 /// One trace, assembled incrementally from spans that arrive in any order.
 /// Aggregates are kept up to date on every add; the tree is built on demand.
 ///
-/// The store keeps one per trace in a hash table that is up to three-eighths empty, so
-/// the value is kept small (88 bytes): counters are 32-bit, and declared where they
-/// fill what the fields before them leave (SpanRows is 12 bytes).
+/// The store keeps one per trace held, side by side (`TraceTable`), so the value is kept
+/// small (88 bytes): counters are 32-bit, and declared where they fill what the fields
+/// before them leave (SpanRows is 12 bytes).
 public struct Trace: Sendable {
     public let id: TraceID
     public private(set) var spans = SpanRows()

@@ -31,9 +31,9 @@ public struct TraceTable: Sendable {
         return Int(slots[slot]) - 1
     }
 
-    /// Adds a trace whose id is not held yet; returns its position.
+    /// Adds a trace whose id is not held yet (checked while its slot is found, so a new
+    /// trace costs one probe run); returns its position.
     mutating func insert(_ trace: Trace) -> Int {
-        precondition(slot(of: trace.id) == nil, "trace already held")
         if values.count == values.capacity {
             // A quarter more, not double: the array is most of this table's bytes.
             values.reserveCapacity(values.count + values.count / 4 + 16)
@@ -74,8 +74,12 @@ public struct TraceTable: Sendable {
 
     private mutating func place(_ position: Int) {
         let mask = slots.count - 1
-        var i = values[position].id.seededHash & mask
-        while slots[i] != 0 { i = (i + 1) & mask }
+        let id = values[position].id
+        var i = id.seededHash & mask
+        while slots[i] != 0 {
+            precondition(values[Int(slots[i]) - 1].id != id, "trace already held")
+            i = (i + 1) & mask
+        }
         slots[i] = UInt32(position + 1)
     }
 
