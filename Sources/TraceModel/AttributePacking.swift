@@ -23,7 +23,7 @@ extension Span {
                 lastID = id
             }
             group[i - start] = lastGroup
-            totals[lastGroup] += spans[i].packedAttributeBytes
+            totals[lastGroup] += Span.packedAttributeBytes(of: spans[i])
         }
         if runs > totals.count { putGroupsTogether(&spans, from: start, group: &group, groups: totals.count) }
         var arenas = totals.map { AttributeArena(exactly: $0) }
@@ -66,12 +66,13 @@ extension Span {
         }
     }
 
-    /// Bytes of this span's attribute lists: its own, its events' and its links'.
-    var packedAttributeBytes: Int {
-        var total = attributes.packedSize
-        guard hasRareFields else { return total }
-        for e in events { total += e.attributes.packedSize }
-        for l in links { total += l.attributes.packedSize }
+    /// Bytes of a span's attribute lists: its own, its events' and its links'. Borrows
+    /// the span: a getter on an array element copied it, retaining all it holds.
+    static func packedAttributeBytes(of span: borrowing Span) -> Int {
+        var total = span.attributes.packedSize
+        guard span.hasRareFields else { return total }
+        for e in span.events { total += e.attributes.packedSize }
+        for l in span.links { total += l.attributes.packedSize }
         return total
     }
 }

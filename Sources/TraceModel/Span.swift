@@ -246,10 +246,28 @@ public struct Span: Hashable, Sendable {
         self.rare = RareFields.make(statusMessage: status.message, traceState: traceState, events: events, links: links)
     }
 
-    /// A span with no ids, name or times, shared: copying it costs one reference count
-    /// where building one (default resource, scope, status) costs hundreds of
-    /// instructions. Decoders start from it.
-    public static let blank = Span(traceID: TraceID(high: 0, low: 0), spanID: .zero, name: "", kind: .unspecified, startTime: 0, endTime: 0)
+    /// A span from its decoded fields, `origin` already made for its batch. Decoders
+    /// build each span once with it: starting from a shared blank span retained what
+    /// the blank holds, one count that every decoding thread wrote to.
+    public init(
+        traceID: TraceID, spanID: SpanID, parentSpanID: SpanID, name: String, kind: SpanKind,
+        startTime: Int64, endTime: Int64, statusCode: StatusCode, attributes: AttributeList,
+        origin: SpanOrigin, flags: UInt32,
+        statusMessage: String, traceState: String, events: [SpanEvent], links: [SpanLink]
+    ) {
+        self.traceID = traceID
+        self.spanID = spanID
+        self.parentSpanID = parentSpanID
+        self.name = name
+        self.kind = kind
+        self.startTime = startTime
+        self.endTime = endTime
+        self.statusCode = statusCode
+        self.attributes = attributes
+        self.origin = origin
+        self.flags = flags
+        self.rare = RareFields.make(statusMessage: statusMessage, traceState: traceState, events: events, links: links)
+    }
 
     public var resource: Resource {
         get { origin.resource }

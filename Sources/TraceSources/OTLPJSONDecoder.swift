@@ -138,8 +138,8 @@ public final class OTLPJSONDecoder {
     }
 
     private func readResourceSpans(_ s: inout JSONScanner, into out: inout DecodedRecord) throws {
-        var resource = Resource.unknown
-        var scopes: [(start: Int, scope: InstrumentationScope)] = []
+        var resource = Resource.unknown, resourceRead = false
+        var scopes: [ScopeBatch] = []
         try s.beginObject()
         var first = true
         while let key = try s.nextKey(first: &first) {
@@ -157,43 +157,67 @@ public final class OTLPJSONDecoder {
                 }
                 resource = Resource(attributes: attributes)
                 resource.serviceName = interner.intern(resource.serviceName)
+                resourceRead = true
+                // A resource after some spans (or a second one): theirs is fixed up at the end.
+                for n in scopes.indices { scopes[n].hadOrigin = false }
             } else if s.key(key, is: "scopeSpans") || s.key(key, is: "instrumentationLibrarySpans") {
                 try s.beginArray()
                 var f = true
-                while try s.nextElement(first: &f) { try readScopeSpans(&s, into: &out, scopes: &scopes) }
+                while try s.nextElement(first: &f) {
+                    try readScopeSpans(&s, into: &out, resource: resourceRead ? resource : nil, scopes: &scopes)
+                }
             } else {
                 try s.skipValue()
             }
         }
-        // The resource may follow its spans in the object: attach it at the end, one
-        // shared origin per scope batch.
-        scopes.append((out.spans.count, InstrumentationScope()))
-        for (batch, next) in zip(scopes, scopes.dropFirst()) where batch.start < next.start {
+        // Spans read before their resource or scope (either may follow them in the
+        // object) were given a placeholder origin: they get theirs now, one shared
+        // origin per scope batch.
+        let end = out.spans.count
+        for (n, batch) in scopes.enumerated() where !batch.hadOrigin {
+            let upper = n + 1 < scopes.count ? scopes[n + 1].start : end
+            guard batch.start < upper else { continue }
             let origin = SpanOrigin(resource: resource, scope: batch.scope)
-            for i in batch.start..<next.start { out.spans[i].origin = origin }
+            for i in batch.start..<upper { out.spans[i].origin = origin }
         }
     }
 
+    /// One scope's spans in `out`: from `start` to the next batch's start.
+    private struct ScopeBatch {
+        var start: Int
+        var scope: InstrumentationScope
+        /// Whether its spans were given their final origin as they were read: the
+        /// resource and scope both came before them.
+        var hadOrigin: Bool
+    }
+
     /// Reads one scope's spans; `scopes` gets where they start and their scope.
+    /// `resource` is the one read so far (nil if it follows).
     private func readScopeSpans(_ s: inout JSONScanner, into out: inout DecodedRecord,
-                                scopes: inout [(start: Int, scope: InstrumentationScope)]) throws {
+                                resource: Resource?, scopes: inout [ScopeBatch]) throws {
         var scope = InstrumentationScope()
         let firstSpan = out.spans.count
+        var origin: SpanOrigin?
+        var hadOrigin = resource != nil
         try s.beginObject()
         var first = true
         while let key = try s.nextKey(first: &first) {
             if s.skipNull() { continue }
             if s.key(key, is: "scope") || s.key(key, is: "instrumentationLibrary") {
                 scope = try readScope(&s)
+                // A scope after some spans: theirs is fixed up at the end.
+                if origin != nil { hadOrigin = false }
             } else if s.key(key, is: "spans") {
+                let batchOrigin = origin ?? SpanOrigin(resource: resource ?? .unknown, scope: scope)
+                origin = batchOrigin
                 try s.beginArray()
                 var f = true
-                while try s.nextElement(first: &f) { try readSpan(&s, into: &out) }
+                while try s.nextElement(first: &f) { try readSpan(&s, origin: batchOrigin, into: &out) }
             } else {
                 try s.skipValue()
             }
         }
-        scopes.append((firstSpan, scope))
+        scopes.append(ScopeBatch(start: firstSpan, scope: scope, hadOrigin: hadOrigin))
     }
 
     private func readScope(_ s: inout JSONScanner) throws -> InstrumentationScope {
@@ -216,10 +240,13 @@ public final class OTLPJSONDecoder {
     }
 
     /// Appends one span to `out`, or, when its ids are unusable, the problem (the span is
-    /// skipped; the JSON around it is fine). Appended here, not returned: a span passed
-    /// back inside a `Result` was copied out of it (retaining what it holds).
-    private func readSpan(_ s: inout JSONScanner, into out: inout DecodedRecord) throws {
-        var span = Span.blank
+    /// skipped; the JSON around it is fine). Its fields are read into locals and the span
+    /// is built once, in place in the list, holding `origin`: a span built and then
+    /// copied or patched retains and releases what it holds again.
+    private func readSpan(_ s: inout JSONScanner, origin: SpanOrigin, into out: inout DecodedRecord) throws {
+        var traceID = TraceID(high: 0, low: 0), spanID = SpanID.zero, parentSpanID = SpanID.zero
+        var name = "", kind = SpanKind.unspecified, startTime: Int64 = 0, endTime: Int64 = 0
+        var attributes = AttributeList(), flags: UInt32 = 0
         var problem: String?
         var events: [SpanEvent] = [], links: [SpanLink] = [], status = SpanStatus(), traceState = ""
         try s.beginObject()
@@ -243,30 +270,30 @@ public final class OTLPJSONDecoder {
             switch field {
             case .traceId:
                 let raw = try s.readRawString()
-                if let id = traceID(&s, raw) { span.traceID = id } else { problem = problem ?? "span with an invalid traceId skipped" }
+                if let id = self.traceID(&s, raw) { traceID = id } else { problem = problem ?? "span with an invalid traceId skipped" }
             case .spanId:
                 let raw = try s.readRawString()
-                if let id = spanID(&s, raw) { span.spanID = id } else { problem = problem ?? "span with an invalid spanId skipped" }
+                if let id = self.spanID(&s, raw) { spanID = id } else { problem = problem ?? "span with an invalid spanId skipped" }
             case .parentSpanId:
                 let raw = try s.readRawString()
                 if raw.count == 0 && !raw.hasEscapes {
-                    span.parentSpanID = .zero
-                } else if let id = spanID(&s, raw) {
-                    span.parentSpanID = id
+                    parentSpanID = .zero
+                } else if let id = self.spanID(&s, raw) {
+                    parentSpanID = id
                 } else {
                     problem = problem ?? "span with an invalid parentSpanId skipped"
                 }
             case .name:
-                span.name = try internedString(&s)
+                name = try internedString(&s)
             case .kind:
                 let k = try s.readInt64()
-                span.kind = SpanKind(rawValue: Int(clamping: k)) ?? .unspecified
+                kind = SpanKind(rawValue: Int(clamping: k)) ?? .unspecified
             case .startTime:
-                span.startTime = try s.readUInt64AsInt64()
+                startTime = try s.readUInt64AsInt64()
             case .endTime:
-                span.endTime = try s.readUInt64AsInt64()
+                endTime = try s.readUInt64AsInt64()
             case .attributes:
-                span.attributes = try readAttributeList(&s)
+                attributes = try readAttributeList(&s)
             case .events:
                 events = try readEvents(&s)
             case .links:
@@ -275,26 +302,26 @@ public final class OTLPJSONDecoder {
                 // `{}` (no code, no message) is what most spans carry.
                 status = s.skipLiteral("{}") ? SpanStatus() : try readStatus(&s)
             case .flags:
-                span.flags = UInt32(truncatingIfNeeded: try s.readInt64())
+                flags = UInt32(truncatingIfNeeded: try s.readInt64())
             case .traceState:
                 traceState = try s.readString()
             case .other:
                 try s.skipValue()
             }
         }
-        if status.code != .unset { span.status = SpanStatus(code: status.code) }
-        if !(status.message.isEmpty && traceState.isEmpty && events.isEmpty && links.isEmpty) {
-            span.setRare(statusMessage: status.message, traceState: traceState, events: events, links: links)
-        }
         if problem == nil {
-            if span.traceID.isZero { problem = "span without a traceId skipped" }
-            else if span.spanID.isZero { problem = "span without a spanId skipped" }
+            if traceID.isZero { problem = "span without a traceId skipped" }
+            else if spanID.isZero { problem = "span without a spanId skipped" }
         }
         if let problem {
             out.problems.append(problem)
-        } else {
-            out.spans.append(span)
+            return
         }
+        out.spans.append(Span(
+            traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, name: consume name, kind: kind,
+            startTime: startTime, endTime: endTime, statusCode: status.code, attributes: consume attributes,
+            origin: origin, flags: flags,
+            statusMessage: status.message, traceState: consume traceState, events: consume events, links: consume links))
     }
 
     /// The span fields the decoder reads, by their keys, and the field that follows

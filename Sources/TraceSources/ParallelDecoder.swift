@@ -73,6 +73,8 @@ public enum ParallelDecoder {
         let pool = WorkerPool(workers: max(1, workers))
         defer { pool.shutDown() }
         var offset: Int64 = 0
+        // Workers number lines from 1 in their chunk and count them (their framer finds
+        // every line end anyway); chunks are renumbered here, in order.
         var nextLine = 1
         var submitted = 0
         var delivered = 0
@@ -83,11 +85,15 @@ public enum ParallelDecoder {
         func deliverReady(waitForOne: Bool) {
             var mustWait = waitForOne
             while delivered < submitted {
-                guard var result = pool.takeResult(delivered, wait: mustWait) else { return }
+                guard let (taken, lines) = pool.takeResult(delivered, wait: mustWait) else { return }
+                var result = taken
                 mustWait = false
                 let done = endOffsets.removeValue(forKey: delivered) ?? offset
                 delivered += 1
-                if !deliver(&result, done) { stopped = true; return }
+                for i in result.issues.indices { result.issues[i].line += nextLine - 1 }
+                nextLine += lines
+                if stopped { continue }
+                if !deliver(&result, done) { stopped = true }
             }
         }
 
@@ -95,16 +101,17 @@ public enum ParallelDecoder {
             var chunk = pool.spareBuffer()
             guard readChunk(into: &chunk, fd: fd, at: offset, size: chunkBytes, limit: limit,
                             maxRecordBytes: maxRecordBytes) else { break }
-            let firstLine = nextLine, count = chunk.count
-            nextLine += chunk.withUnsafeBytes(countNewlines)
+            let count = chunk.count
             // Handed over whole: the worker holds the only reference and can recycle it.
-            pool.submit(index: submitted, bytes: consume chunk, firstLine: firstLine)
+            pool.submit(index: submitted, bytes: consume chunk)
             endOffsets[submitted] = offset + Int64(count)
             submitted += 1
             offset += Int64(count)
             deliverReady(waitForOne: submitted - delivered >= window)
         }
-        while delivered < submitted && !stopped { deliverReady(waitForOne: true) }
+        // After a stop the rest are still counted (not delivered): the outcome's line
+        // number is the one at `consumed`.
+        while delivered < submitted { deliverReady(waitForOne: true) }
         return Outcome(consumed: offset, nextLine: nextLine)
     }
 
@@ -196,13 +203,14 @@ private final class WorkerPool: @unchecked Sendable {
     private struct Job {
         var index: Int
         var bytes: [UInt8]
-        var firstLine: Int
     }
 
     private let condition = NSCondition()
     private var jobs: [Job] = []
     private var jobHead = 0
-    private var results: [Int: RecordDecoder.Result] = [:]
+    /// Each chunk's result, its issues numbered from the chunk's first line as 1, and
+    /// how many lines the chunk held.
+    private var results: [Int: (RecordDecoder.Result, lines: Int)] = [:]
     private var closing = false
     private var running = 0
     /// Chunk buffers the workers are done with, for the reader to fill again.
@@ -219,9 +227,9 @@ private final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    func submit(index: Int, bytes: [UInt8], firstLine: Int) {
+    func submit(index: Int, bytes: [UInt8]) {
         condition.lock()
-        jobs.append(Job(index: index, bytes: bytes, firstLine: firstLine))
+        jobs.append(Job(index: index, bytes: bytes))
         condition.broadcast()
         condition.unlock()
     }
@@ -233,7 +241,7 @@ private final class WorkerPool: @unchecked Sendable {
         return spares.popLast() ?? []
     }
 
-    func takeResult(_ index: Int, wait: Bool) -> RecordDecoder.Result? {
+    func takeResult(_ index: Int, wait: Bool) -> (RecordDecoder.Result, lines: Int)? {
         condition.lock()
         defer { condition.unlock() }
         while results[index] == nil {
@@ -274,17 +282,19 @@ private final class WorkerPool: @unchecked Sendable {
             }
             condition.unlock()
 
-            var framer = RecordFramer(firstLine: job.firstLine)
+            var framer = RecordFramer(firstLine: 1)
             var result = job.bytes.withUnsafeBytes { decoder.decode($0, framing: &framer) }
             let tail = decoder.decode(framer.finish())
             result.spans += tail.spans
             result.issues += tail.issues
+            // A chunk ends just after a newline, so this is the number of its lines.
+            let lines = framer.nextLine - 1
 
             // The only reference now, so the reader can refill it in place.
             let spare = job.bytes
             job.bytes = []
             condition.lock()
-            results[job.index] = result
+            results[job.index] = (result, lines)
             if spare.capacity <= spareLimit && spares.count < 16 { spares.append(spare) }
             condition.broadcast()
             condition.unlock()

@@ -130,6 +130,46 @@ import TraceModel
         #expect(s.resource.serviceName == "late-resource")
     }
 
+    /// Spans are built holding their batch's origin when the resource and scope come
+    /// first (what exporters write); a resource or scope that follows its spans, or is
+    /// given twice (the last wins), still reaches every span of its batch.
+    @Test func everyPlacementOfResourceAndScopeReachesItsSpans() throws {
+        func resource(_ name: String) -> String {
+            #""resource":{"attributes":[{"key":"service.name","value":{"stringValue":"\#(name)"}}]}"#
+        }
+        func scope(_ name: String) -> String { #""scope":{"name":"\#(name)"}"# }
+        func spans(_ ids: [Int]) -> String {
+            #""spans":["# + ids.map { #"{"traceId":"01","spanId":"\#(String(format: "%02x", $0))","name":"s\#($0)"}"# }.joined(separator: ",") + "]"
+        }
+        let cases: [(json: String, expected: [String])] = [
+            // Exporters' order: resource, then scope, then spans.
+            ("{\(resource("r"))," + #""scopeSpans":[{"# + "\(scope("a")),\(spans([1, 2]))},{\(scope("b")),\(spans([3]))}]}",
+             ["s1 r a", "s2 r a", "s3 r b"]),
+            // The scope after its spans.
+            ("{\(resource("r"))," + #""scopeSpans":[{"# + "\(spans([1])),\(scope("late"))},{\(scope("b")),\(spans([2]))}]}",
+             ["s1 r late", "s2 r b"]),
+            // The resource after the spans, and no scope at all.
+            (#"{"scopeSpans":[{"# + "\(spans([1]))},{\(scope("b")),\(spans([2]))}],\(resource("late"))}",
+             ["s1 late ", "s2 late b"]),
+            // Two resources: the last one given wins, for spans on either side of it.
+            ("{\(resource("first"))," + #""scopeSpans":[{"# + "\(scope("a")),\(spans([1]))}],\(resource("second"))}",
+             ["s1 second a"]),
+            // A batch's spans in two arrays, its scope between them.
+            ("{\(resource("r"))," + #""scopeSpans":[{"# + "\(spans([1])),\(scope("mid")),\(spans([2]))}]}",
+             ["s1 r mid", "s2 r mid"]),
+        ]
+        for (body, expected) in cases {
+            let json = #"{"resourceSpans":["# + body + "]}"
+            let record = try OTLPJSONDecoder().decode(json)
+            #expect(record.spans.map { "\($0.name) \($0.resource.serviceName) \($0.scope.name)" } == expected, "\(json)")
+            // One shared origin per batch.
+            let byScope = Dictionary(grouping: record.spans, by: { $0.scope.name })
+            for (_, batch) in byScope {
+                #expect(Set(batch.map { $0.resource.identity }).count == 1, "\(json)")
+            }
+        }
+    }
+
     @Test func aSpanWithABadIdIsSkippedAndReportedButItsNeighboursLoad() throws {
         let json = #"""
         {"resourceSpans":[{"scopeSpans":[{"spans":[
