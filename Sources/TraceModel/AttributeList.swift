@@ -348,6 +348,32 @@ public final class AttributeListBuilder {
     /// Drops what was written after `mark` (a value that a later field replaces).
     public func truncate(to mark: Int) { used = min(used, max(0, mark)) }
 
+    /// The bytes written since `mark`, valid until the next write.
+    @inlinable @inline(__always)
+    public func written(since mark: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: base + mark, count: count - mark)
+    }
+
+    /// Writes bytes a builder wrote before (`written(since:)`) again: an entry or a
+    /// part of one, as it was packed.
+    @inlinable @inline(__always)
+    public func repeatWritten(_ start: UnsafeRawPointer, count n: Int) {
+        reserve(n)
+        let destination = UnsafeMutableRawPointer(base + count)
+        // A few bytes: word moves (the last one overlapping), not a library call.
+        if n >= 8 {
+            var i = 0
+            while i + 8 < n {
+                destination.storeBytes(of: start.loadUnaligned(fromByteOffset: i, as: UInt64.self), toByteOffset: i, as: UInt64.self)
+                i += 8
+            }
+            destination.storeBytes(of: start.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
+        } else {
+            for i in 0..<n { destination.storeBytes(of: start.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self) }
+        }
+        used += n
+    }
+
     /// Appends what another builder holds (a value written on its own).
     public func append(contentsOf other: AttributeListBuilder) {
         reserve(other.count)

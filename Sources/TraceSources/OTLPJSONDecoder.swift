@@ -44,6 +44,8 @@ public final class OTLPJSONDecoder {
         flags.initialize(repeating: false, count: AttributeKeys.capacity + 1)
         return flags
     }()
+    /// What each attribute position held last time (see `AttributeMemo`).
+    private let memo = AttributeMemo()
     /// Where a list's entries are written as they are read (reused for every list).
     private let scratch = AttributeListBuilder()
     /// One value of the general path, written before its key is known.
@@ -604,9 +606,37 @@ public final class OTLPJSONDecoder {
     /// parts in place instead of walking two objects key by key. Anything else —
     /// spaces, other field orders, escapes in the key, nested values, nulls — leaves the
     /// input and the list as they were and returns false for the general path, which
-    /// reads every form the same way.
+    /// reads every form the same way. What the attribute's position held last time is
+    /// tried first (`AttributeMemo`): the same bytes need no reading at all.
     private func compactAttribute(_ s: inout JSONScanner, into list: AttributeListBuilder, previousKey: inout Int32) -> Bool {
         let start = s.pos
+        let slot = memo.slot(after: previousKey)
+        // The very attribute this position held last time: its packed bytes again.
+        let whole = slot.inputCount
+        if whole > 0, start + whole <= s.length, slot.inputMatches(s.base + start) {
+            slot.writeOutput(into: list)
+            s.pos = start + whole
+            previousKey = slot.keyEntry
+            return true
+        }
+        // Its key and type of value again: only the value is read.
+        let prefix = slot.prefixCount
+        if prefix > 0, start + prefix <= s.length, slot.prefixMatches(s.base + start) {
+            let mark = list.count
+            slot.writeKey(into: list)
+            s.pos = start + prefix
+            let keyOutput = list.count - mark
+            let kind = slot.kind
+            if (try? scalarValue(kind, &s, into: list, key: slot.keyID)) != nil, s.skipLiteral("}}") {
+                previousKey = slot.keyEntry
+                slot.remember(input: UnsafeRawBufferPointer(rebasing: s.bytes[start..<s.pos]), output: list.written(since: mark),
+                              prefixCount: prefix, keyOutputCount: keyOutput, kind: kind,
+                              keyEntry: slot.keyEntry, keyID: slot.keyID)
+                return true
+            }
+            list.truncate(to: mark)
+            s.pos = start
+        }
         guard s.skipLiteral("{\"key\":\""), let keyEnd = s.plainStringEnd(from: s.pos) else {
             s.pos = start
             return false
@@ -622,37 +652,66 @@ public final class OTLPJSONDecoder {
         let mark = list.count
         let key = internKey(keyBytes, after: &previousKey)
         list.key(key, text: keyBytes)
-        let read = s.skipLiteral("arrayValue\":{\"values\":[")
-            ? compactScalarArray(&s, into: list) && s.skipLiteral("}}}")
-            : ((try? compactScalar(&s, into: list, key: key)) ?? false) && s.skipLiteral("}}")
-        if read { return true }
-        list.truncate(to: mark)
-        s.pos = start
-        return false
+        let keyOutput = list.count - mark
+        var kind = AttributeMemo.Kind.none, valueStart = 0
+        let read: Bool
+        if s.skipLiteral("arrayValue\":{\"values\":[") {
+            read = compactScalarArray(&s, into: list) && s.skipLiteral("}}}")
+        } else if let scalar = scalarKind(&s) {
+            kind = scalar
+            valueStart = s.pos
+            read = (try? scalarValue(scalar, &s, into: list, key: key)) != nil && s.skipLiteral("}}")
+        } else {
+            read = false
+        }
+        guard read else {
+            list.truncate(to: mark)
+            s.pos = start
+            return false
+        }
+        slot.remember(input: UnsafeRawBufferPointer(rebasing: s.bytes[start..<s.pos]), output: list.written(since: mark),
+                      prefixCount: kind == .none ? 0 : valueStart - start, keyOutputCount: keyOutput, kind: kind,
+                      keyEntry: previousKey, keyID: key)
+        return true
     }
 
-    /// One scalar value field after its opening quote (`stringValue":"v"`,
-    /// `intValue":"1"`, `boolValue":true`, `doubleValue":0.5`), written by its own writer
-    /// with no `AttributeValue` made; false at another field, an error at a bad value.
-    /// A string under key number `key` plus one (0: an array element) may be shared.
+    /// Which scalar value field follows its opening quote (`stringValue":`, `intValue":`,
+    /// `boolValue":`, `doubleValue":`), consumed; nil (nothing consumed) at another.
     @inline(__always)
-    private func compactScalar(_ s: inout JSONScanner, into list: AttributeListBuilder, key: UInt32 = 0) throws -> Bool {
-        if s.skipLiteral("stringValue\":") {
+    private func scalarKind(_ s: inout JSONScanner) -> AttributeMemo.Kind? {
+        if s.skipLiteral("stringValue\":") { return .string }
+        if s.skipLiteral("intValue\":") { return .int }
+        if s.skipLiteral("boolValue\":") { return .bool }
+        if s.skipLiteral("doubleValue\":") { return .double }
+        return nil
+    }
+
+    /// One scalar value of `kind`, written by its own writer with no `AttributeValue`
+    /// made; an error at a bad value. A string under key number `key` plus one (0: an
+    /// array element) may be shared.
+    @inline(__always)
+    private func scalarValue(_ kind: AttributeMemo.Kind, _ s: inout JSONScanner, into list: AttributeListBuilder, key: UInt32) throws {
+        switch kind {
+        case .string:
             let raw = try s.readRawString()
             if key == 0 || raw.hasEscapes || keyValuesInline[Int(key)] {
                 writeString(s, raw, into: list)
             } else {
                 writeShareable(s.raw(raw), key: key, into: list)
             }
-        } else if s.skipLiteral("intValue\":") {
-            list.int(try s.readInt64())
-        } else if s.skipLiteral("boolValue\":") {
-            list.bool(try s.readBool())
-        } else if s.skipLiteral("doubleValue\":") {
-            list.double(try s.readDouble())
-        } else {
-            return false
+        case .int: list.int(try s.readInt64())
+        case .bool: list.bool(try s.readBool())
+        case .double: list.double(try s.readDouble())
+        case .none: throw s.fail("no value")
         }
+    }
+
+    /// One scalar value field after its opening quote; false at another field, an error
+    /// at a bad value.
+    @inline(__always)
+    private func compactScalar(_ s: inout JSONScanner, into list: AttributeListBuilder, key: UInt32 = 0) throws -> Bool {
+        guard let kind = scalarKind(&s) else { return false }
+        try scalarValue(kind, &s, into: list, key: key)
         return true
     }
 
