@@ -18,8 +18,9 @@ public enum ParallelDecoder {
         public var nextLine: Int
     }
 
-    /// Decodes a regular JSON Lines file from `fd`'s start on `workers` threads when it
-    /// is at least `minimumBytes`, then seeks `fd` past what was decoded. Nil (and `fd`
+    /// Decodes a regular JSON Lines file from `fd`'s start on `workers` threads (one:
+    /// on this one, chunk by chunk) when it is at least `minimumBytes`, then seeks `fd`
+    /// past what was decoded. Nil (and `fd`
     /// untouched) when the file is not one to split: the caller reads it sequentially,
     /// from `nextLine` onwards when there is an outcome.
     public static func catchUp(
@@ -27,7 +28,7 @@ public enum ParallelDecoder {
         deliver: (inout RecordDecoder.Result, _ done: Int64, _ total: Int64) -> Bool
     ) -> Outcome? {
         var st = stat()
-        guard fstat(fd, &st) == 0, workers > 1, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         let size = Int64(st.st_size)
         guard size >= minimumBytes, looksLikeJSONLines(fd: fd) else { return nil }
         let outcome = decode(fd: fd, limit: size, workers: workers) { deliver(&$0, $1, size) }
@@ -68,10 +69,13 @@ public enum ParallelDecoder {
     /// counts it as oversized).
     public static func decode(
         fd: Int32, limit: Int64, workers: Int = 2, chunkBytes: Int = 1 << 20, maxRecordBytes: Int = 64 << 20,
-        deliver: (inout RecordDecoder.Result, Int64) -> Bool
+        mapping: Bool = true, deliver: (inout RecordDecoder.Result, Int64) -> Bool
     ) -> Outcome {
-        let pool = WorkerPool(workers: max(1, workers))
-        defer { pool.shutDown() }
+        // One worker: chunks are decoded here as they are cut, with no thread to hand to.
+        let pool = workers > 1 ? WorkerPool(workers: workers) : nil
+        defer { pool?.shutDown() }
+        let here = pool == nil ? RecordDecoder() : nil
+        var hereBuffer: [UInt8] = []
         var offset: Int64 = 0
         // Workers number lines from 1 in their chunk and count them (their framer finds
         // every line end anyway); chunks are renumbered here, in order.
@@ -84,35 +88,92 @@ public enum ParallelDecoder {
 
         func deliverReady(waitForOne: Bool) {
             var mustWait = waitForOne
-            while delivered < submitted {
+            while delivered < submitted, let pool {
                 guard let (taken, lines) = pool.takeResult(delivered, wait: mustWait) else { return }
-                var result = taken
                 mustWait = false
-                let done = endOffsets.removeValue(forKey: delivered) ?? offset
-                delivered += 1
-                for i in result.issues.indices { result.issues[i].line += nextLine - 1 }
-                nextLine += lines
-                if stopped { continue }
-                if !deliver(&result, done) { stopped = true }
+                hand(taken, lines: lines, done: endOffsets.removeValue(forKey: delivered) ?? offset)
             }
         }
 
+        func hand(_ taken: RecordDecoder.Result, lines: Int, done: Int64) {
+            var result = taken
+            delivered += 1
+            for i in result.issues.indices { result.issues[i].line += nextLine - 1 }
+            nextLine += lines
+            if stopped { return }
+            if !deliver(&result, done) { stopped = true }
+        }
+
+        func submit(_ chunk: Chunk, count: Int) {
+            if let pool {
+                pool.submit(index: submitted, chunk: chunk)
+                endOffsets[submitted] = offset + Int64(count)
+                submitted += 1
+                offset += Int64(count)
+                deliverReady(waitForOne: submitted - delivered >= window)
+            } else if let here {
+                let (result, lines, spare) = decodeChunk(chunk, with: here)
+                if let spare { hereBuffer = spare }
+                submitted += 1
+                offset += Int64(count)
+                hand(result, lines: lines, done: offset)
+            }
+        }
+
+        // Chunks are mapped windows of the file where it can be mapped, read into
+        // buffers where not (or when no window is free).
+        var unmappable = !mapping
         while offset < limit && !stopped {
-            var chunk = pool.spareBuffer()
-            guard readChunk(into: &chunk, fd: fd, at: offset, size: chunkBytes, limit: limit,
-                            maxRecordBytes: maxRecordBytes) else { break }
-            let count = chunk.count
-            // Handed over whole: the worker holds the only reference and can recycle it.
-            pool.submit(index: submitted, bytes: consume chunk)
-            endOffsets[submitted] = offset + Int64(count)
-            submitted += 1
-            offset += Int64(count)
-            deliverReady(waitForOne: submitted - delivered >= window)
+            if !unmappable, let window = MappedFileWindow.map(fd: fd, at: offset, size: chunkBytes, limit: limit,
+                                                              maxRecordBytes: maxRecordBytes, unmappable: &unmappable) {
+                submit(.mapped(window), count: window.bytes.count)
+            } else if unmappable {
+                var chunk = pool?.spareBuffer() ?? hereBuffer
+                hereBuffer = []
+                guard readChunk(into: &chunk, fd: fd, at: offset, size: chunkBytes, limit: limit,
+                                maxRecordBytes: maxRecordBytes) else { break }
+                let count = chunk.count
+                // Handed over whole: the worker holds the only reference and can recycle it.
+                submit(.buffer(consume chunk), count: count)
+            } else {
+                break
+            }
         }
         // After a stop the rest are still counted (not delivered): the outcome's line
         // number is the one at `consumed`.
         while delivered < submitted { deliverReady(waitForOne: true) }
         return Outcome(consumed: offset, nextLine: nextLine)
+    }
+
+    /// Frames and decodes one chunk (it ends just after a newline): its result with
+    /// issues numbered from its first line as 1, its number of lines, and its buffer
+    /// to read into again (a mapped window is unmapped).
+    static func decodeChunk(_ chunk: Chunk, with decoder: RecordDecoder) -> (RecordDecoder.Result, lines: Int, spare: [UInt8]?) {
+        var framer = RecordFramer(firstLine: 1)
+        var result: RecordDecoder.Result
+        var spare: [UInt8]?
+        switch chunk {
+        case .buffer(let bytes):
+            result = bytes.withUnsafeBytes { decoder.decode($0, framing: &framer) }
+            spare = bytes
+        case .mapped(let window):
+            result = decoder.decode(window.bytes, framing: &framer)
+            if window.wasCutShort {
+                result.issues.append(DecodeIssue(line: 1, reason: "the file shrank while it was read: the rest of this part read as zeros"))
+            }
+            window.unmap()
+        }
+        let tail = decoder.decode(framer.finish())
+        result.spans += tail.spans
+        result.issues += tail.issues
+        return (result, framer.nextLine - 1, spare)
+    }
+
+    /// A chunk's bytes: read into a buffer (recycled after), or a mapped window
+    /// (unmapped after).
+    enum Chunk {
+        case buffer([UInt8])
+        case mapped(MappedFileWindow)
     }
 
     /// Reads from `offset` (at most to `limit`) and trims the bytes to end just before
@@ -154,25 +215,28 @@ public enum ParallelDecoder {
     /// eight bytes at a time: the search crosses half a line on average, and a line
     /// runs to half a megabyte.
     static func lastRecordStart(_ bytes: ArraySlice<UInt8>) -> Int? {
-        bytes.withUnsafeBytes { raw -> Int? in
-            func opensRecord(_ next: Int) -> Bool { raw[next] == UInt8(ascii: "{") || raw[next] == UInt8(ascii: "[") }
-            // Newlines at 0..<i are left to look at; one at the very end has no next byte.
-            var i = raw.count - 1
-            while i >= 8 {
-                var marks = newlineMarks(raw.loadUnaligned(fromByteOffset: i - 8, as: UInt64.self))
-                while marks != 0 {
-                    let byte = 7 - marks.leadingZeroBitCount >> 3
-                    if opensRecord(i - 8 + byte + 1) { return bytes.startIndex + i - 8 + byte + 1 }
-                    marks &= ~(0x80 << (8 * UInt64(byte)))
-                }
-                i -= 8
+        bytes.withUnsafeBytes { lastRecordStart($0) }.map { bytes.startIndex + $0 }
+    }
+
+    /// The same, as an offset into `raw`.
+    static func lastRecordStart(_ raw: UnsafeRawBufferPointer) -> Int? {
+        func opensRecord(_ next: Int) -> Bool { raw[next] == UInt8(ascii: "{") || raw[next] == UInt8(ascii: "[") }
+        // Newlines at 0..<i are left to look at; one at the very end has no next byte.
+        var i = raw.count - 1
+        while i >= 8 {
+            var marks = newlineMarks(raw.loadUnaligned(fromByteOffset: i - 8, as: UInt64.self))
+            while marks != 0 {
+                let byte = 7 - marks.leadingZeroBitCount >> 3
+                if opensRecord(i - 8 + byte + 1) { return i - 8 + byte + 1 }
+                marks &= ~(0x80 << (8 * UInt64(byte)))
             }
-            while i > 0 {
-                i -= 1
-                if raw[i] == 0x0A && opensRecord(i + 1) { return bytes.startIndex + i + 1 }
-            }
-            return nil
+            i -= 8
         }
+        while i > 0 {
+            i -= 1
+            if raw[i] == 0x0A && opensRecord(i + 1) { return i + 1 }
+        }
+        return nil
     }
 
     /// The high bit of every byte of `w` (little-endian) that is a newline, and of no
@@ -202,7 +266,7 @@ public enum ParallelDecoder {
 private final class WorkerPool: @unchecked Sendable {
     private struct Job {
         var index: Int
-        var bytes: [UInt8]
+        var chunk: ParallelDecoder.Chunk
     }
 
     private let condition = NSCondition()
@@ -227,9 +291,9 @@ private final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    func submit(index: Int, bytes: [UInt8]) {
+    func submit(index: Int, chunk: ParallelDecoder.Chunk) {
         condition.lock()
-        jobs.append(Job(index: index, bytes: bytes))
+        jobs.append(Job(index: index, chunk: chunk))
         condition.broadcast()
         condition.unlock()
     }
@@ -255,6 +319,9 @@ private final class WorkerPool: @unchecked Sendable {
     func shutDown() {
         condition.lock()
         closing = true
+        for job in jobs[jobHead...] {
+            if case .mapped(let window) = job.chunk { window.unmap() }
+        }
         jobs.removeAll()
         jobHead = 0
         condition.broadcast()
@@ -274,7 +341,7 @@ private final class WorkerPool: @unchecked Sendable {
                 return
             }
             var job = jobs[jobHead]
-            jobs[jobHead].bytes = []
+            jobs[jobHead].chunk = .buffer([])
             jobHead += 1
             if jobHead > 64 && jobHead * 2 > jobs.count {
                 jobs.removeFirst(jobHead)
@@ -282,20 +349,14 @@ private final class WorkerPool: @unchecked Sendable {
             }
             condition.unlock()
 
-            var framer = RecordFramer(firstLine: 1)
-            var result = job.bytes.withUnsafeBytes { decoder.decode($0, framing: &framer) }
-            let tail = decoder.decode(framer.finish())
-            result.spans += tail.spans
-            result.issues += tail.issues
-            // A chunk ends just after a newline, so this is the number of its lines.
-            let lines = framer.nextLine - 1
+            let chunk = job.chunk
+            job.chunk = .buffer([])
+            let (result, lines, spare) = ParallelDecoder.decodeChunk(consume chunk, with: decoder)
 
-            // The only reference now, so the reader can refill it in place.
-            let spare = job.bytes
-            job.bytes = []
             condition.lock()
             results[job.index] = (result, lines)
-            if spare.capacity <= spareLimit && spares.count < 16 { spares.append(spare) }
+            // The only reference now, so the reader can refill it in place.
+            if let spare, spare.capacity <= spareLimit && spares.count < 16 { spares.append(spare) }
             condition.broadcast()
             condition.unlock()
         }

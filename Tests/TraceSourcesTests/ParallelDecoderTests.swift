@@ -44,8 +44,9 @@ import TraceModel
     }
 
     /// A file of many lines with bad ones among them, decoded with 1 and 3 workers and
-    /// small chunks so records straddle chunk boundaries.
-    @Test(arguments: [512, 4096, 1 << 16]) func parallelEqualsSequential(chunk: Int) throws {
+    /// small chunks so records straddle chunk boundaries, from mapped windows of the
+    /// file and from buffers it is read into.
+    @Test(arguments: [512, 4096, 1 << 16], [true, false]) func parallelEqualsSequential(chunk: Int, mapping: Bool) throws {
         let spans = try fixtureSpans()
         var bytes: [UInt8] = []
         var expectedBadLines: [Int] = []
@@ -63,32 +64,95 @@ import TraceModel
         #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         defer { unlink(path) }
 
-        let sequential = try FileLoader.load(path: path, workers: 1)
+        // The reference: the whole file through one framer, as a pipe is read.
+        var whole = RecordFramer()
+        let sequential = RecordDecoder().decode(whole.feed(bytes) + whole.finish())
         #expect(sequential.issues.map(\.line) == expectedBadLines)
 
         let fd = open(path, O_RDONLY)
         defer { close(fd) }
         #expect(ParallelDecoder.looksLikeJSONLines(fd: fd))
-        var parallel: [Span] = []
-        var issues: [DecodeIssue] = []
-        var progress: [Int64] = []
-        let outcome = ParallelDecoder.decode(fd: fd, limit: Int64(bytes.count), workers: 3, chunkBytes: chunk) { result, done in
-            parallel += result.spans
-            issues += result.issues
-            progress.append(done)
+        // Three workers, and one: chunks decoded on the calling thread.
+        for workers in [3, 1] {
+            var parallel: [Span] = []
+            var issues: [DecodeIssue] = []
+            var progress: [Int64] = []
+            let outcome = ParallelDecoder.decode(fd: fd, limit: Int64(bytes.count), workers: workers, chunkBytes: chunk,
+                                                 mapping: mapping) { result, done in
+                parallel += result.spans
+                issues += result.issues
+                progress.append(done)
+                return true
+            }
+            // The rest (at least the last line) is read sequentially, from the line it names.
+            var framer = RecordFramer(firstLine: outcome.nextLine)
+            let rest = Array(bytes[Int(outcome.consumed)...])
+            let tail = RecordDecoder().decode(framer.feed(rest) + framer.finish())
+            parallel += tail.spans
+            issues += tail.issues
+            #expect(parallel.map(\.spanID) == sequential.spans.map(\.spanID), "\(workers) workers")
+            #expect(issues.map(\.line) == expectedBadLines, "\(workers) workers")
+            #expect(progress == progress.sorted() && (progress.last ?? 0) <= Int64(bytes.count))
+        }
+        for workers in [1, 2] {
+            let loaded = try FileLoader.load(path: path, workers: workers)
+            #expect(loaded.spans.map(\.spanID) == sequential.spans.map(\.spanID))
+            #expect(loaded.issues.map(\.line) == expectedBadLines)
+        }
+    }
+
+    /// A mapped window of a file that then shrinks: the pages past the file's new end
+    /// read as zeros instead of killing the process with SIGBUS, and the window says so.
+    @Test func aMappedWindowOfAShrunkFileReadsAsZeros() throws {
+        let line = Array(#"{"resourceSpans":[]}"#.utf8) + [0x0A]
+        let bytes = Array([[UInt8]](repeating: line, count: 4000).joined())
+        let path = tempPath("shrunk.jsonl")
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        defer { unlink(path) }
+        let fd = open(path, O_RDWR)
+        defer { close(fd) }
+        var unmappable = false
+        let window = try #require(MappedFileWindow.map(fd: fd, at: 100, size: 60_000, limit: Int64(bytes.count),
+                                                       maxRecordBytes: 1 << 20, unmappable: &unmappable))
+        #expect(!unmappable && !window.wasCutShort)
+        #expect(Array(window.bytes.prefix(200)) == Array(bytes[100..<300]))
+        ftruncate(fd, 8192)
+        // Bytes still in the file read as they are; the rest as zeros, page by page.
+        let inFile = 8192 - 100
+        #expect(Array(window.bytes.prefix(inFile)) == Array(bytes[100..<8192]))
+        #expect(window.bytes[inFile...].allSatisfy { $0 == 0 })
+        #expect(window.wasCutShort)
+        window.unmap()
+    }
+
+    /// A file cut short while the catch-up decodes it: nothing crashes, what was decoded
+    /// before stays, and the catch-up stops where the bytes ran out (the sequential
+    /// reader then sees the truncation, as for any file it reads).
+    @Test func aFileTruncatedDuringTheCatchUpIsNotFatal() throws {
+        let spans = try fixtureSpans()
+        var bytes: [UInt8] = []
+        for i in 0..<3000 {
+            var batch = Array(spans[(i % spans.count)...].prefix(1 + i % 4))
+            for k in batch.indices { batch[k].spanID = SpanID(UInt64(i * 10 + k + 1)) }
+            OTLPJSONEncoder.appendLine(batch, to: &bytes)
+        }
+        let path = tempPath("shrinking.jsonl")
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        defer { unlink(path) }
+        let fd = open(path, O_RDWR)
+        defer { close(fd) }
+        var delivered = 0, spanCount = 0
+        let outcome = ParallelDecoder.decode(fd: fd, limit: Int64(bytes.count), workers: 2, chunkBytes: 8192) { result, _ in
+            delivered += 1
+            spanCount += result.spans.count
+            // After the first chunk, the file loses all but its first page.
+            if delivered == 1 { ftruncate(fd, 4096) }
             return true
         }
-        // The rest (at least the last line) is read sequentially, from the line it names.
-        lseek(fd, off_t(outcome.consumed), SEEK_SET)
-        var framer = RecordFramer(firstLine: outcome.nextLine)
-        let rest = Array(bytes[Int(outcome.consumed)...])
-        let tail = RecordDecoder().decode(framer.feed(rest) + framer.finish())
-        parallel += tail.spans
-        issues += tail.issues
-        #expect(parallel.map(\.spanID) == sequential.spans.map(\.spanID))
-        #expect(issues.map(\.line) == expectedBadLines)
-        #expect(progress == progress.sorted() && (progress.last ?? 0) <= Int64(bytes.count))
-        #expect(try FileLoader.load(path: path, workers: 2).spans.map(\.spanID) == sequential.spans.map(\.spanID))
+        #expect(spanCount > 0)
+        // Stopped well before the old end: at most the chunks already queued were read.
+        #expect(outcome.consumed < Int64(bytes.count) / 2)
+        #expect(try FileLoader.load(path: path, workers: 2).spans.count <= spanCount)
     }
 
     /// Where a chunk is cut: the last newline followed by `{` or `[`, as a byte-by-byte
