@@ -155,6 +155,30 @@ import TraceModel
         #expect(try FileLoader.load(path: path, workers: 2).spans.count <= spanCount)
     }
 
+    /// Whether a file is JSON Lines is judged by its first line, however long (a batch
+    /// of 512 spans is half a megabyte): read in pieces, its two ends decide.
+    @Test func aLongFirstLineIsJudgedByItsEnds() throws {
+        let long = #"{"resourceSpans":[{"scopeSpans":[{"spans":[]}],"pad":""# + String(repeating: "x", count: 200_000) + #""}]}"#
+        let cases: [(String, Bool)] = [
+            ("  " + long + "  \n" + long + "\n", true),
+            (long + "\n", true),
+            // An opener or separator at the end: the record goes on (a pretty document).
+            (String(long.dropLast(2)) + ",\n" + "]}\n", false),
+            ("{\n  \"resourceSpans\": []\n}\n", false),
+            ("[" + long + "]\n", false),
+            // No newline within the limit: not one line.
+            (long, false),
+        ]
+        for (n, (text, expected)) in cases.enumerated() {
+            let path = tempPath("first-line-\(n).jsonl")
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(text.utf8)))
+            defer { unlink(path) }
+            let fd = open(path, O_RDONLY)
+            defer { close(fd) }
+            #expect(ParallelDecoder.looksLikeJSONLines(fd: fd, maxRecordBytes: 1 << 20) == expected, "case \(n)")
+        }
+    }
+
     /// Where a chunk is cut: the last newline followed by `{` or `[`, as a byte-by-byte
     /// backward scan finds it, on random text of newlines, openers and filler.
     @Test func chunkCutMatchesAByteByByteScan() {
@@ -174,6 +198,8 @@ import TraceModel
             let from = bytes.isEmpty ? 0 : rng.below(bytes.count)
             let slice = bytes[from...]
             #expect(ParallelDecoder.lastRecordStart(slice) == naive(slice), "\(bytes) from \(from)")
+            // The scan used where the libc has no memrchr.
+            #expect(slice.withUnsafeBytes { ParallelDecoder.scanForLastRecordStart($0) }.map { from + $0 } == naive(slice))
             if naive(slice) != nil { found += 1 }
         }
         #expect(found > 500)
