@@ -98,14 +98,15 @@ public enum ParallelDecoder {
         func deliverReady(waitForOne: Bool) {
             var mustWait = waitForOne
             while delivered < submitted, let pool {
-                guard let (taken, lines) = pool.takeResult(delivered, wait: mustWait) else { return }
+                guard var taken = pool.takeResult(delivered, wait: mustWait) else { return }
                 mustWait = false
-                hand(taken, lines: lines, done: endOffsets.removeValue(forKey: delivered) ?? offset)
+                hand(&taken.0, lines: taken.lines, done: endOffsets.removeValue(forKey: delivered) ?? offset)
             }
         }
 
-        func hand(_ taken: RecordDecoder.Result, lines: Int, done: Int64) {
-            var result = taken
+        // In place: a copy of the result would share its spans, and the store, taking
+        // them, would copy every span (retaining what each holds) to own them.
+        func hand(_ result: inout RecordDecoder.Result, lines: Int, done: Int64) {
             delivered += 1
             for i in result.issues.indices { result.issues[i].line += nextLine - 1 }
             nextLine += lines
@@ -121,11 +122,14 @@ public enum ParallelDecoder {
                 offset += Int64(count)
                 deliverReady(waitForOne: submitted - delivered >= window)
             } else if let here {
-                let (result, lines, spare) = decodeChunk(chunk, with: here)
-                if let spare { hereBuffer = spare }
+                var decoded = decodeChunk(chunk, with: here)
+                if let spare = decoded.spare {
+                    decoded.spare = nil
+                    hereBuffer = spare
+                }
                 submitted += 1
                 offset += Int64(count)
-                hand(result, lines: lines, done: offset)
+                hand(&decoded.0, lines: decoded.lines, done: offset)
             }
         }
 
