@@ -397,7 +397,8 @@ private final class WorkerPool: @unchecked Sendable {
             let (result, lines, spare) = ParallelDecoder.decodeChunk(consume chunk, with: decoder)
 
             condition.lock()
-            results[job.index] = (result, lines)
+            // Moved, not copied: the main thread then holds the only reference to the spans.
+            results[job.index] = (consume result, lines)
             // The only reference now, so the reader can refill it in place.
             if let spare, spare.capacity <= spareLimit && spares.count < 16 { spares.append(spare) }
             condition.broadcast()

@@ -74,11 +74,17 @@ import TraceModel
         #expect(ParallelDecoder.looksLikeJSONLines(fd: fd))
         // Three workers, and one: chunks decoded on the calling thread.
         for workers in [3, 1] {
+            var unshared = true
             var parallel: [Span] = []
             var issues: [DecodeIssue] = []
             var progress: [Int64] = []
             let outcome = ParallelDecoder.decode(fd: fd, limit: Int64(bytes.count), workers: workers, chunkBytes: chunk,
                                                  mapping: mapping) { result, done in
+                // Handed over alone: a shared list would be copied, span by span, by the
+                // store taking it (a mutable view of a shared array is a new array).
+                let held = result.spans.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+                let mutable = result.spans.withUnsafeMutableBufferPointer { UnsafeRawPointer($0.baseAddress) }
+                if !result.spans.isEmpty && mutable != held { unshared = false }
                 parallel += result.spans
                 issues += result.issues
                 progress.append(done)
@@ -93,6 +99,7 @@ import TraceModel
             #expect(parallel.map(\.spanID) == sequential.spans.map(\.spanID), "\(workers) workers")
             #expect(issues.map(\.line) == expectedBadLines, "\(workers) workers")
             #expect(progress == progress.sorted() && (progress.last ?? 0) <= Int64(bytes.count))
+            #expect(unshared, "\(workers) workers")
         }
         for workers in [1, 2] {
             let loaded = try FileLoader.load(path: path, workers: workers)
