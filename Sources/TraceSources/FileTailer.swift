@@ -36,6 +36,15 @@ public final class FileTailer: Sendable {
     var isStopped: Bool { stopped.load(ordering: .relaxed) }
 
     fileprivate func post(_ event: SourceEvent) { inbox.post(event) }
+
+    /// Posts a result's spans and issues. The spans are moved out first: a list still
+    /// held here when the explorer takes it into its store would be copied span by span.
+    fileprivate static func publish(_ result: inout RecordDecoder.Result, to tailer: FileTailer) {
+        var spans: [Span] = []
+        swap(&spans, &result.spans)
+        if !spans.isEmpty { tailer.post(.spans(consume spans)) }
+        for issue in result.issues { tailer.post(.decodeIssue(issue)) }
+    }
     fileprivate func pause() { usleep(pollMicroseconds) }
 }
 
@@ -102,8 +111,7 @@ private struct TailWorker {
         var health = lastHealth
         let outcome = ParallelDecoder.catchUp(fd: fd, workers: FileLoader.defaultWorkers,
                                               minimumBytes: FileTailer.parallelMinimumBytes) { result, done, total in
-            if !result.spans.isEmpty { tailer.post(.spans(result.spans)) }
-            for issue in result.issues { tailer.post(.decodeIssue(issue)) }
+            FileTailer.publish(&result, to: tailer)
             health = .loading(bytesRead: done, totalBytes: total)
             tailer.post(.health(health!))
             return !tailer.isStopped
@@ -163,9 +171,8 @@ private struct TailWorker {
         }
     }
 
-    private func publish(_ result: RecordDecoder.Result) {
-        if !result.spans.isEmpty { tailer.post(.spans(result.spans)) }
-        for issue in result.issues { tailer.post(.decodeIssue(issue)) }
+    private func publish(_ result: consuming RecordDecoder.Result) {
+        FileTailer.publish(&result, to: tailer)
     }
 
     private mutating func setHealth(_ health: SourceHealth) {
