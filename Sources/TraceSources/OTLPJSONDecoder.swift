@@ -700,7 +700,9 @@ public final class OTLPJSONDecoder {
                 writeShareable(s.raw(raw), key: key, into: list)
             }
         case .int: list.int(try s.readInt64())
-        case .bool: list.bool(try s.readBool())
+        case .bool:
+            // The literal in place (what exporters write); anything else the long way.
+            if s.skipLiteral("true") { list.bool(true) } else if s.skipLiteral("false") { list.bool(false) } else { list.bool(try s.readBool()) }
         case .double: list.double(try s.readDouble())
         case .none: throw s.fail("no value")
         }
