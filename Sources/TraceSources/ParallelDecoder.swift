@@ -71,9 +71,9 @@ public enum ParallelDecoder {
         return false
     }
 
-    /// Decodes bytes `0..<limit` of `fd` (read with `pread`) using `workers` threads and
-    /// hands each chunk's result to `deliver` in order on the calling thread, with the
-    /// bytes done so far. `deliver` returns false to stop early. Stops before a chunk
+    /// Decodes bytes `0..<limit` of `fd` (mapped, or read with `pread`) on `workers`
+    /// threads, this one among them, and hands each chunk's result to `deliver` in order
+    /// on this thread, with the bytes done so far. `deliver` returns false to stop early. Stops before a chunk
     /// that would need a line longer than `maxRecordBytes` (the sequential framer then
     /// counts it as oversized).
     public static func decode(
@@ -81,7 +81,13 @@ public enum ParallelDecoder {
         mapping: Bool = true, deliver: (inout RecordDecoder.Result, Int64) -> Bool
     ) -> Outcome {
         // One worker: chunks are decoded here as they are cut, with no thread to hand to.
-        let pool = workers > 1 ? WorkerPool(workers: workers) : nil
+        // The calling thread is one of the `workers`: it decodes queued chunks itself while
+        // it waits for the next result in order, so `workers` threads share as many cores
+        // (a third thread mostly asleep still cost switches, and chunks decoded here are
+        // applied without crossing cores). Two workers: 0.231 -> 0.201 s median on the
+        // 200 MB file, 20 interleaved runs each in one binary.
+        let pool = workers > 1 ? WorkerPool(workers: workers - 1) : nil
+        let helper = workers > 1 ? RecordDecoder() : nil
         defer { pool?.shutDown() }
         let here = pool == nil ? RecordDecoder() : nil
         var hereBuffer: [UInt8] = []
@@ -98,7 +104,7 @@ public enum ParallelDecoder {
         func deliverReady(waitForOne: Bool) {
             var mustWait = waitForOne
             while delivered < submitted, let pool {
-                guard var taken = pool.takeResult(delivered, wait: mustWait) else { return }
+                guard var taken = pool.takeResult(delivered, wait: mustWait, helpingWith: helper) else { return }
                 mustWait = false
                 hand(&taken.0, lines: taken.lines, done: endOffsets.removeValue(forKey: delivered) ?? offset)
             }
@@ -304,8 +310,9 @@ public enum ParallelDecoder {
     }
 }
 
-/// Threads that each own a `RecordDecoder`; chunks in, results out by index. All shared
-/// state is behind one condition lock.
+/// Threads that each own a `RecordDecoder`; chunks in, results out by index. The thread
+/// taking results decodes queued chunks too while it waits (with its own decoder). All
+/// shared state is behind one condition lock.
 private final class WorkerPool: @unchecked Sendable {
     private struct Job {
         var index: Int
@@ -348,11 +355,26 @@ private final class WorkerPool: @unchecked Sendable {
         return spares.popLast() ?? []
     }
 
-    func takeResult(_ index: Int, wait: Bool) -> (RecordDecoder.Result, lines: Int)? {
+    /// The result for chunk `index`, waiting for it when `wait`; a waiting caller with a
+    /// `decoder` decodes the next queued chunk meanwhile.
+    func takeResult(_ index: Int, wait: Bool, helpingWith decoder: RecordDecoder? = nil) -> (RecordDecoder.Result, lines: Int)? {
         condition.lock()
         defer { condition.unlock() }
         while results[index] == nil {
             guard wait else { return nil }
+            if let decoder, jobHead < jobs.count {
+                var job = jobs[jobHead]
+                jobs[jobHead].chunk = .buffer([])
+                jobHead += 1
+                condition.unlock()
+                let chunk = job.chunk
+                job.chunk = .buffer([])
+                let (result, lines, spare) = ParallelDecoder.decodeChunk(consume chunk, with: decoder)
+                condition.lock()
+                results[job.index] = (consume result, lines)
+                if let spare, spare.capacity <= spareLimit && spares.count < 16 { spares.append(spare) }
+                continue
+            }
             condition.wait()
         }
         return results.removeValue(forKey: index)
