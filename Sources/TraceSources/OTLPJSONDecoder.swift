@@ -44,6 +44,17 @@ public final class OTLPJSONDecoder {
         flags.initialize(repeating: false, count: AttributeKeys.capacity + 1)
         return flags
     }()
+    /// The last trace id read from 32 hex digits, and those digits.
+    @exclusivity(unchecked) private var lastTraceID: TraceID?
+    @exclusivity(unchecked) private var lastTraceDigits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    /// For each span name entry, the entry of the name that followed it last time (as
+    /// `nextKeyHint` does for keys), and the last name's entry.
+    private let nextNameHint: UnsafeMutablePointer<Int32> = {
+        let table = UnsafeMutablePointer<Int32>.allocate(capacity: OTLPJSONDecoder.keyHintSlots)
+        table.initialize(repeating: -1, count: OTLPJSONDecoder.keyHintSlots)
+        return table
+    }()
+    @exclusivity(unchecked) private var lastName: Int32 = -1
     /// What each attribute position held last time (see `AttributeMemo`).
     private let memo = AttributeMemo()
     /// Where a list's entries are written as they are read (reused for every list).
@@ -64,6 +75,7 @@ public final class OTLPJSONDecoder {
 
     deinit {
         nextKeyHint.deallocate()
+        nextNameHint.deallocate()
         valueHint.deallocate()
         keyValuesInline.deallocate()
     }
@@ -286,7 +298,7 @@ public final class OTLPJSONDecoder {
                     problem = problem ?? "span with an invalid parentSpanId skipped"
                 }
             case .name:
-                name = try internedString(&s)
+                name = try spanName(&s)
             case .kind:
                 let k = try s.readInt64()
                 kind = SpanKind(rawValue: Int(clamping: k)) ?? .unspecified
@@ -381,8 +393,19 @@ public final class OTLPJSONDecoder {
     private func traceID(_ s: inout JSONScanner, _ raw: JSONKey) -> TraceID? {
         if let decoded = s.decoded(raw) { return TraceID(text: Array(decoded.utf8)) }
         // Fast path for the canonical 32 hex digits; anything else takes the general parser.
-        if raw.count == 32, let high = Self.hex16(s.bytes, raw.start), let low = Self.hex16(s.bytes, raw.start + 16) {
-            return TraceID(high: high, low: low)
+        if raw.count == 32 {
+            // A batch lists a trace's spans side by side: the same 32 digits as the span
+            // before are its id again, compared as four words instead of parsed.
+            let p = s.base + raw.start
+            let digits = (p.loadUnaligned(as: UInt64.self), p.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                          p.loadUnaligned(fromByteOffset: 16, as: UInt64.self), p.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+            if let last = lastTraceID, digits == lastTraceDigits { return last }
+            if let high = Self.hex16(s.bytes, raw.start), let low = Self.hex16(s.bytes, raw.start + 16) {
+                let id = TraceID(high: high, low: low)
+                lastTraceID = id
+                lastTraceDigits = digits
+                return id
+            }
         }
         return TraceID(text: s.raw(raw))
     }
@@ -419,6 +442,19 @@ public final class OTLPJSONDecoder {
         v = ((v << 8) | (v >> 16)) & 0x0000_FFFF_0000_FFFF
         v = ((v << 16) | (v >> 32)) & 0xFFFF_FFFF
         return UInt32(truncatingIfNeeded: v)
+    }
+
+    /// A span's name, interned, the name that followed the last one last time tried
+    /// first: a batch's spans repeat a few names in much the same order.
+    private func spanName(_ s: inout JSONScanner) throws -> String {
+        let raw = try s.readRawString()
+        if let decoded = s.decoded(raw) { return interner.intern(decoded) }
+        let slot = Int(lastName + 1) & (Self.keyHintSlots - 1)
+        var hint = nextNameHint[slot]
+        let name = interner.intern(s.raw(raw), hint: &hint)
+        nextNameHint[slot] = hint
+        lastName = hint
+        return name
     }
 
     private func internedString(_ s: inout JSONScanner) throws -> String {
