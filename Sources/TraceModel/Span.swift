@@ -232,18 +232,10 @@ public struct Span: Hashable, Sendable {
         scope: InstrumentationScope = InstrumentationScope(), flags: UInt32 = 0,
         traceState: String = ""
     ) {
-        self.traceID = traceID
-        self.spanID = spanID
-        self.parentSpanID = parentSpanID
-        self.name = name
-        self.kind = kind
-        self.startTime = startTime
-        self.endTime = endTime
-        self.statusCode = status.code
-        self.attributes = attributes
-        self.origin = SpanOrigin(resource: resource, scope: scope)
-        self.flags = flags
-        self.rare = RareFields.make(statusMessage: status.message, traceState: traceState, events: events, links: links)
+        self.init(traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, name: name, kind: kind,
+                  startTime: startTime, endTime: endTime, statusCode: status.code, attributes: attributes,
+                  origin: SpanOrigin(resource: resource, scope: scope), flags: flags,
+                  statusMessage: status.message, traceState: traceState, events: events, links: links)
     }
 
     /// A span from its decoded fields, `origin` already made for its batch. Decoders

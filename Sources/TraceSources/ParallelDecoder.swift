@@ -363,16 +363,7 @@ private final class WorkerPool: @unchecked Sendable {
         while results[index] == nil {
             guard wait else { return nil }
             if let decoder, jobHead < jobs.count {
-                var job = jobs[jobHead]
-                jobs[jobHead].chunk = .buffer([])
-                jobHead += 1
-                condition.unlock()
-                let chunk = job.chunk
-                job.chunk = .buffer([])
-                let (result, lines, spare) = ParallelDecoder.decodeChunk(consume chunk, with: decoder)
-                condition.lock()
-                results[job.index] = (consume result, lines)
-                if let spare, spare.capacity <= spareLimit && spares.count < 16 { spares.append(spare) }
+                runNextJob(with: decoder)
                 continue
             }
             condition.wait()
@@ -405,26 +396,32 @@ private final class WorkerPool: @unchecked Sendable {
                 condition.unlock()
                 return
             }
-            var job = jobs[jobHead]
-            jobs[jobHead].chunk = .buffer([])
-            jobHead += 1
-            if jobHead > 64 && jobHead * 2 > jobs.count {
-                jobs.removeFirst(jobHead)
-                jobHead = 0
-            }
-            condition.unlock()
-
-            let chunk = job.chunk
-            job.chunk = .buffer([])
-            let (result, lines, spare) = ParallelDecoder.decodeChunk(consume chunk, with: decoder)
-
-            condition.lock()
-            // Moved, not copied: the main thread then holds the only reference to the spans.
-            results[job.index] = (consume result, lines)
-            // The only reference now, so the reader can refill it in place.
-            if let spare, spare.capacity <= spareLimit && spares.count < 16 { spares.append(spare) }
+            runNextJob(with: decoder)
             condition.broadcast()
             condition.unlock()
         }
+    }
+
+    /// Takes the next queued job, decodes it with the lock let go, and files its result;
+    /// called and returns with the lock held, and a job queued.
+    private func runNextJob(with decoder: RecordDecoder) {
+        var job = jobs[jobHead]
+        jobs[jobHead].chunk = .buffer([])
+        jobHead += 1
+        if jobHead > 64 && jobHead * 2 > jobs.count {
+            jobs.removeFirst(jobHead)
+            jobHead = 0
+        }
+        condition.unlock()
+
+        let chunk = job.chunk
+        job.chunk = .buffer([])
+        let (result, lines, spare) = ParallelDecoder.decodeChunk(consume chunk, with: decoder)
+
+        condition.lock()
+        // Moved, not copied: the thread delivering it then holds the only reference to the spans.
+        results[job.index] = (consume result, lines)
+        // The only reference now, so the reader can refill it in place.
+        if let spare, spare.capacity <= spareLimit && spares.count < 16 { spares.append(spare) }
     }
 }

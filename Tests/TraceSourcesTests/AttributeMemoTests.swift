@@ -11,7 +11,8 @@ import TraceModel
 /// are not kept — and each decodes to what was written.
 @Suite struct AttributeMemoTests {
     private struct Pool {
-        var rng: SplitMix
+        /// Deterministic, so a failure names a reproducible seed.
+        var rng: DemoRandom
         let keys = ["http.request.method", "url.scheme", "k", "thread.id", "app.flags", "a.really.long.attribute.key.that.keeps.going"]
 
         mutating func value() -> (json: String, value: AttributeValue) {
@@ -41,20 +42,8 @@ import TraceModel
         }
     }
 
-    /// A deterministic generator, so a failure names a reproducible seed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: [1, 2, 3]) func repeatedAttributesDecodeAsWritten(seed: UInt64) throws {
-        var pool = Pool(rng: SplitMix(state: seed))
+        var pool = Pool(rng: DemoRandom(seed: seed))
         var lines: [String] = []
         var expected: [[Attribute]] = []
         for _ in 0..<40 {
@@ -64,7 +53,9 @@ import TraceModel
                 var json: [String] = []
                 // Mostly the same key order span after span, sometimes shuffled.
                 var keys = pool.keys
-                if pool.rng.next() % 4 == 0 { keys.shuffle(using: &pool.rng) }
+                if pool.rng.below(4) == 0 {
+                    for i in stride(from: keys.count - 1, to: 0, by: -1) { keys.swapAt(i, pool.rng.below(i + 1)) }
+                }
                 for key in keys.prefix(1 + Int(pool.rng.next() % UInt64(keys.count))) {
                     let (text, value) = pool.value()
                     attributes.append(Attribute(key, value))
