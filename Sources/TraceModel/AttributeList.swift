@@ -196,6 +196,25 @@ public struct AttributeArena {
     }
 }
 
+/// memcpy for the few dozen bytes of a packed entry: word moves, the last one
+/// overlapping when there are 8 bytes or more, no library call (which costs more than
+/// such a copy).
+public enum ShortBytes {
+    @inlinable @inline(__always)
+    public static func copy(from source: UnsafeRawPointer, to destination: UnsafeMutableRawPointer, count n: Int) {
+        guard n >= 8 else {
+            for i in 0..<n { destination.storeBytes(of: source.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self) }
+            return
+        }
+        var i = 0
+        while i + 8 < n {
+            destination.storeBytes(of: source.loadUnaligned(fromByteOffset: i, as: UInt64.self), toByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        destination.storeBytes(of: source.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
+    }
+}
+
 /// Writes one list's entries in the packed form straight into a reused buffer: the
 /// decoder's scratch space, one list at a time. Unlike appending to an `AttributeList`
 /// it makes no list value, checks no uniqueness and touches no reference count per
@@ -359,18 +378,7 @@ public final class AttributeListBuilder {
     @inlinable @inline(__always)
     public func repeatWritten(_ start: UnsafeRawPointer, count n: Int) {
         reserve(n)
-        let destination = UnsafeMutableRawPointer(base + count)
-        // A few bytes: word moves (the last one overlapping), not a library call.
-        if n >= 8 {
-            var i = 0
-            while i + 8 < n {
-                destination.storeBytes(of: start.loadUnaligned(fromByteOffset: i, as: UInt64.self), toByteOffset: i, as: UInt64.self)
-                i += 8
-            }
-            destination.storeBytes(of: start.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
-        } else {
-            for i in 0..<n { destination.storeBytes(of: start.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self) }
-        }
+        ShortBytes.copy(from: start, to: UnsafeMutableRawPointer(base + count), count: n)
         used += n
     }
 

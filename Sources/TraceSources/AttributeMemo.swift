@@ -110,8 +110,8 @@ final class AttributeMemo {
                 header.pointee = Header()
                 return
             }
-            AttributeMemo.copyBytes(from: bytes.baseAddress!, to: input, keptInput)
-            AttributeMemo.copyBytes(from: packed.baseAddress!, to: output, keptOutput)
+            ShortBytes.copy(from: bytes.baseAddress!, to: input, count: keptInput)
+            ShortBytes.copy(from: packed.baseAddress!, to: output, count: keptOutput)
             header.pointee = Header(
                 // A prefix-only entry never matches whole: its count says "none".
                 inputCount: keepsInput ? UInt16(keptInput) : 0,
@@ -125,22 +125,6 @@ final class AttributeMemo {
     @inline(__always)
     func slot(after previous: Int32) -> Slot {
         Slot(base: storage + (Int(previous + 1) & (Self.slotCount - 1)) * Self.slotBytes)
-    }
-
-    /// memcpy for the few dozen bytes kept here: word moves, the last one overlapping
-    /// when `n` is 8 or more, no library call (which cost more than the copy).
-    @inline(__always)
-    static func copyBytes(from source: UnsafeRawPointer, to destination: UnsafeMutableRawPointer, _ n: Int) {
-        guard n >= 8 else {
-            for i in 0..<n { destination.storeBytes(of: source.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self) }
-            return
-        }
-        var i = 0
-        while i + 8 < n {
-            destination.storeBytes(of: source.loadUnaligned(fromByteOffset: i, as: UInt64.self), toByteOffset: i, as: UInt64.self)
-            i += 8
-        }
-        destination.storeBytes(of: source.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
     }
 
     /// memcmp for the 8 to 112 bytes compared here: word loads, the last one

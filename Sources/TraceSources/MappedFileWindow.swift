@@ -26,7 +26,7 @@ struct MappedFileWindow: @unchecked Sendable {
     static func map(fd: Int32, at offset: Int64, size: Int, limit: Int64, maxRecordBytes: Int,
                     unmappable: inout Bool) -> MappedFileWindow? {
         var size = size
-        let page = Int64(sysconf(Int32(_SC_PAGESIZE)))
+        let page = Int64(FileWindowGuard.pageSize)
         while true {
             size = Int(min(Int64(size), limit - offset))
             guard size > 1 else { return nil }
@@ -88,7 +88,7 @@ enum FileWindowGuard {
     nonisolated(unsafe) private static var previous = sigaction()
     nonisolated(unsafe) private static var installed = false
     /// Read in the handler, which may not call `sysconf`.
-    private static let pageSize = UInt(sysconf(Int32(_SC_PAGESIZE)))
+    static let pageSize = UInt(sysconf(Int32(_SC_PAGESIZE)))
 
     private static let handler: @convention(c) (Int32, UnsafeMutablePointer<siginfo_t>?, UnsafeMutableRawPointer?) -> Void = { signal, info, context in
         let address = UInt(bitPattern: info?.pointee._sifields._sigfault.si_addr)

@@ -21,22 +21,21 @@ public final class OTLPJSONDecoder {
     /// by one comparison instead of a hash lookup.
     /// A plain allocation, not an array: written for every attribute, an array checks
     /// it is uniquely held on each write.
-    private let nextKeyHint: UnsafeMutablePointer<Int32> = {
-        let table = UnsafeMutablePointer<Int32>.allocate(capacity: OTLPJSONDecoder.keyHintSlots)
-        table.initialize(repeating: -1, count: OTLPJSONDecoder.keyHintSlots)
-        return table
-    }()
+    private let nextKeyHint = OTLPJSONDecoder.hintTable()
     private static var keyHintSlots: Int { 1024 }
+
+    /// A direct-mapped table of entry numbers, none yet.
+    private static func hintTable() -> UnsafeMutablePointer<Int32> {
+        let table = UnsafeMutablePointer<Int32>.allocate(capacity: keyHintSlots)
+        table.initialize(repeating: -1, count: keyHintSlots)
+        return table
+    }
     /// String values' `AttributeStrings` numbers plus one (0: the value stays inline),
     /// one shared-table lookup per distinct value.
     private let sharedValues = Interner<UInt32>(capacity: 1 << 16) { _ in 0 }
     /// For each key (by number plus one, direct-mapped), the entry of its last value:
     /// many keys hold the same few values span after span.
-    private let valueHint: UnsafeMutablePointer<Int32> = {
-        let table = UnsafeMutablePointer<Int32>.allocate(capacity: OTLPJSONDecoder.keyHintSlots)
-        table.initialize(repeating: -1, count: OTLPJSONDecoder.keyHintSlots)
-        return table
-    }()
+    private let valueHint = OTLPJSONDecoder.hintTable()
     /// Keys (by number plus one) whose new values `AttributeStrings` no longer numbers:
     /// their values are written inline without a lookup (addresses, user ids).
     private let keyValuesInline: UnsafeMutablePointer<Bool> = {
@@ -49,11 +48,7 @@ public final class OTLPJSONDecoder {
     @exclusivity(unchecked) private var lastTraceDigits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
     /// For each span name entry, the entry of the name that followed it last time (as
     /// `nextKeyHint` does for keys), and the last name's entry.
-    private let nextNameHint: UnsafeMutablePointer<Int32> = {
-        let table = UnsafeMutablePointer<Int32>.allocate(capacity: OTLPJSONDecoder.keyHintSlots)
-        table.initialize(repeating: -1, count: OTLPJSONDecoder.keyHintSlots)
-        return table
-    }()
+    private let nextNameHint = OTLPJSONDecoder.hintTable()
     @exclusivity(unchecked) private var lastName: Int32 = -1
     /// What each attribute position held last time (see `AttributeMemo`).
     private let memo = AttributeMemo()
@@ -449,12 +444,7 @@ public final class OTLPJSONDecoder {
     private func spanName(_ s: inout JSONScanner) throws -> String {
         let raw = try s.readRawString()
         if let decoded = s.decoded(raw) { return interner.intern(decoded) }
-        let slot = Int(lastName + 1) & (Self.keyHintSlots - 1)
-        var hint = nextNameHint[slot]
-        let name = interner.intern(s.raw(raw), hint: &hint)
-        nextNameHint[slot] = hint
-        lastName = hint
-        return name
+        return interner.intern(s.raw(raw), after: &lastName, following: nextNameHint, slots: Self.keyHintSlots)
     }
 
     private func internedString(_ s: inout JSONScanner) throws -> String {
@@ -665,6 +655,7 @@ public final class OTLPJSONDecoder {
             let kind = slot.kind
             if (try? scalarValue(kind, &s, into: list, key: slot.keyID)) != nil, s.skipLiteral("}}") {
                 previousKey = slot.keyEntry
+                // Its prefix, key and type stay; the value and what it packed to are new.
                 slot.remember(input: UnsafeRawBufferPointer(rebasing: s.bytes[start..<s.pos]), output: list.written(since: mark),
                               prefixCount: prefix, keyOutputCount: keyOutput, kind: kind,
                               keyEntry: slot.keyEntry, keyID: slot.keyID)
@@ -773,12 +764,7 @@ public final class OTLPJSONDecoder {
     /// key's entry).
     @inline(__always)
     private func internKey(_ bytes: UnsafeRawBufferPointer, after previous: inout Int32) -> UInt32 {
-        let slot = Int(previous + 1) & (Self.keyHintSlots - 1)
-        var hint = nextKeyHint[slot]
-        let id = keys.intern(bytes, hint: &hint)
-        nextKeyHint[slot] = hint
-        previous = hint
-        return id
+        keys.intern(bytes, after: &previous, following: nextKeyHint, slots: Self.keyHintSlots)
     }
 
     /// A string value: its bytes in place, or its text when it held escapes.

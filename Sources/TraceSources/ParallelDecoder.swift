@@ -20,9 +20,9 @@ public enum ParallelDecoder {
 
     /// Decodes a regular JSON Lines file from `fd`'s start on `workers` threads (one:
     /// on this one, chunk by chunk) when it is at least `minimumBytes`, then seeks `fd`
-    /// past what was decoded. Nil (and `fd`
-    /// untouched) when the file is not one to split: the caller reads it sequentially,
-    /// from `nextLine` onwards when there is an outcome.
+    /// past what was decoded. Nil (and `fd` untouched) when the file is not one to
+    /// split: the caller reads it sequentially, from `nextLine` onwards when there is an
+    /// outcome.
     public static func catchUp(
         fd: Int32, workers: Int, minimumBytes: Int64 = 0,
         deliver: (inout RecordDecoder.Result, _ done: Int64, _ total: Int64) -> Bool
@@ -73,9 +73,9 @@ public enum ParallelDecoder {
 
     /// Decodes bytes `0..<limit` of `fd` (mapped, or read with `pread`) on `workers`
     /// threads, this one among them, and hands each chunk's result to `deliver` in order
-    /// on this thread, with the bytes done so far. `deliver` returns false to stop early. Stops before a chunk
-    /// that would need a line longer than `maxRecordBytes` (the sequential framer then
-    /// counts it as oversized).
+    /// on this thread, with the bytes done so far. `deliver` returns false to stop early.
+    /// Stops before a chunk that would need a line longer than `maxRecordBytes` (the
+    /// sequential framer then counts it as oversized).
     public static func decode(
         fd: Int32, limit: Int64, workers: Int = 2, chunkBytes: Int = 1 << 20, maxRecordBytes: Int = 64 << 20,
         mapping: Bool = true, deliver: (inout RecordDecoder.Result, Int64) -> Bool
@@ -239,14 +239,13 @@ public enum ParallelDecoder {
 
     /// The same, as an offset into `raw`.
     static func lastRecordStart(_ raw: UnsafeRawBufferPointer) -> Int? {
-        func opensRecord(_ next: Int) -> Bool { raw[next] == UInt8(ascii: "{") || raw[next] == UInt8(ascii: "[") }
         if let memrchr = lastByte, let base = raw.baseAddress {
             // glibc's vectorized backward search: the scan crosses half a line (a
             // quarter of a megabyte) for every chunk cut, on the reading thread.
             var n = raw.count - 1
             while n > 0, let hit = memrchr(base, 0x0A, n) {
                 let i = UnsafeRawPointer(hit) - base
-                if opensRecord(i + 1) { return i + 1 }
+                if opensRecord(raw, at: i + 1) { return i + 1 }
                 n = i
             }
             return nil
@@ -256,37 +255,35 @@ public enum ParallelDecoder {
 
     /// The same without `memrchr`: eight bytes at a time.
     static func scanForLastRecordStart(_ raw: UnsafeRawBufferPointer) -> Int? {
-        func opensRecord(_ next: Int) -> Bool { raw[next] == UInt8(ascii: "{") || raw[next] == UInt8(ascii: "[") }
         // Newlines at 0..<i are left to look at; one at the very end has no next byte.
         var i = raw.count - 1
         while i >= 8 {
             var marks = newlineMarks(raw.loadUnaligned(fromByteOffset: i - 8, as: UInt64.self))
             while marks != 0 {
                 let byte = 7 - marks.leadingZeroBitCount >> 3
-                if opensRecord(i - 8 + byte + 1) { return i - 8 + byte + 1 }
+                if opensRecord(raw, at: i - 8 + byte + 1) { return i - 8 + byte + 1 }
                 marks &= ~(0x80 << (8 * UInt64(byte)))
             }
             i -= 8
         }
         while i > 0 {
             i -= 1
-            if raw[i] == 0x0A && opensRecord(i + 1) { return i + 1 }
+            if raw[i] == 0x0A && opensRecord(raw, at: i + 1) { return i + 1 }
         }
         return nil
+    }
+
+    /// Whether the line starting at `next` opens a record (`{`) or a document (`[`).
+    @inline(__always)
+    private static func opensRecord(_ raw: UnsafeRawBufferPointer, at next: Int) -> Bool {
+        raw[next] == UInt8(ascii: "{") || raw[next] == UInt8(ascii: "[")
     }
 
     private typealias LastByte = @convention(c) (UnsafeRawPointer, Int32, Int) -> UnsafeMutableRawPointer?
 
     /// `memrchr`, looked up at run time (Glibc's module leaves it out); nil where the libc
     /// has none, and the scan below is used.
-    private static let lastByte: LastByte? = {
-        #if canImport(Glibc)
-        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "memrchr") else { return nil }
-        return unsafeBitCast(symbol, to: LastByte.self)
-        #else
-        return nil
-        #endif
-    }()
+    private static let lastByte = LibcFunction.named("memrchr", as: LastByte.self)
 
     /// The high bit of every byte of `w` (little-endian) that is a newline, and of no
     /// other: the low seven bits plus 0x7F carry into the high bit unless they are all

@@ -72,6 +72,21 @@ final class Interner<Value> {
         return internNew(Self.hash(bytes, seed: seed), bytes, hint: &hint)
     }
 
+    /// Like `intern(_:hint:)`, the guess taken from `following`: for each entry
+    /// (direct-mapped over `slots`, a power of two), the entry that came after it last
+    /// time. `previous` names the entry before this one and becomes this one's (-1 when
+    /// uncached), the next call's `previous`.
+    @inline(__always)
+    func intern(_ bytes: UnsafeRawBufferPointer, after previous: inout Int32,
+                following: UnsafeMutablePointer<Int32>, slots: Int) -> Value {
+        let slot = Int(previous + 1) & (slots - 1)
+        var hint = following[slot]
+        let value = intern(bytes, hint: &hint)
+        following[slot] = hint
+        previous = hint
+        return value
+    }
+
     @inline(never)
     private func internNew(_ h: UInt64, _ bytes: UnsafeRawBufferPointer, hint: inout Int32) -> Value {
         let s = String(decoding: bytes, as: UTF8.self)

@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import TraceSources
 
 /// Gives memory the process freed back to the system. glibc keeps freed heap pages
 /// mapped: after a big file is loaded and its first look worked out, the transient
@@ -10,14 +8,7 @@ import Glibc
 enum FreedMemory {
     private typealias Trim = @convention(c) (Int) -> Int32
 
-    private static let trim: Trim? = {
-        #if canImport(Glibc)
-        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "malloc_trim") else { return nil }
-        return unsafeBitCast(symbol, to: Trim.self)
-        #else
-        return nil
-        #endif
-    }()
+    private static let trim = LibcFunction.named("malloc_trim", as: Trim.self)
 
     static func release() {
         _ = trim?(0)

@@ -44,6 +44,13 @@ import TraceModel
         }
     }
 
+    /// Line `i` of a test file: one to four fixture spans, with span ids unique to it.
+    private func appendLine(_ i: Int, of spans: [Span], to bytes: inout [UInt8]) {
+        var batch = Array(spans[(i % spans.count)...].prefix(1 + i % 4))
+        for k in batch.indices { batch[k].spanID = SpanID(UInt64(i * 10 + k + 1)) }
+        OTLPJSONEncoder.appendLine(batch, to: &bytes)
+    }
+
     /// A file of many lines with bad ones among them, decoded with 1 and 3 workers and
     /// small chunks so records straddle chunk boundaries, from mapped windows of the
     /// file and from buffers it is read into.
@@ -57,9 +64,7 @@ import TraceModel
                 expectedBadLines.append(i + 1)
                 continue
             }
-            var batch = Array(spans[(i % spans.count)...].prefix(1 + i % 4))
-            for k in batch.indices { batch[k].spanID = SpanID(UInt64(i * 10 + k + 1)) }
-            OTLPJSONEncoder.appendLine(batch, to: &bytes)
+            appendLine(i, of: spans, to: &bytes)
         }
         let path = tempPath("parallel.jsonl")
         #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
@@ -140,9 +145,7 @@ import TraceModel
         let spans = try fixtureSpans()
         var bytes: [UInt8] = []
         for i in 0..<3000 {
-            var batch = Array(spans[(i % spans.count)...].prefix(1 + i % 4))
-            for k in batch.indices { batch[k].spanID = SpanID(UInt64(i * 10 + k + 1)) }
-            OTLPJSONEncoder.appendLine(batch, to: &bytes)
+            appendLine(i, of: spans, to: &bytes)
         }
         let path = tempPath("shrinking.jsonl")
         #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
