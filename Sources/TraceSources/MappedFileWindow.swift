@@ -44,7 +44,7 @@ struct MappedFileWindow: @unchecked Sendable {
             }
             FileWindowGuard.watch(slot, start: mapped, length: lead + size)
             let all = UnsafeRawBufferPointer(start: mapped + lead, count: size)
-            if let cut = ParallelDecoder.lastRecordStart(all) {
+            if let cut = ParallelDecoder.wholeRecordsEnd(all, reachesFileEnd: offset + Int64(size) >= limit) {
                 return MappedFileWindow(mapping: mapped, mappedLength: lead + size,
                                         bytes: UnsafeRawBufferPointer(rebasing: all[0..<cut]), guardSlot: slot)
             }

@@ -96,7 +96,7 @@ import TraceModel
                 progress.append(done)
                 return true
             }
-            // The rest (at least the last line) is read sequentially, from the line it names.
+            // The rest (none, when the last line is whole) is read sequentially, from the line it names.
             var framer = RecordFramer(firstLine: outcome.nextLine)
             let rest = Array(bytes[Int(outcome.consumed)...])
             let tail = RecordDecoder().decode(framer.feed(rest) + framer.finish())
@@ -250,5 +250,44 @@ import TraceModel
         }
         #expect(issues == 0)
         #expect(outcome.consumed <= Int64(complete))
+    }
+
+    /// A file whose last line is whole is decoded to its end by the workers, mapped or
+    /// read; a last line that is cut short, or opens a pretty-printed document, is left
+    /// to the sequential reader.
+    @Test(arguments: [true, false]) func aWholeLastLineIsDecodedByTheWorkers(mapping: Bool) throws {
+        let spans = try fixtureSpans()
+        var whole: [UInt8] = []
+        for _ in 0..<40 { OTLPJSONEncoder.appendLine(spans, to: &whole) }
+        let lastLineStart = try #require(whole.dropLast().lastIndex(of: 0x0A)) + 1
+        let cases: [(name: String, bytes: [UInt8], consumed: Int)] = [
+            ("whole", whole, whole.count),
+            ("whole, CRLF and spaces", Array(whole.dropLast()) + Array("  \r\n".utf8), whole.count + 3),
+            ("cut short", Array(whole.dropLast(30)), lastLineStart),
+            ("no newline yet", Array(whole.dropLast()), lastLineStart),
+            ("a document's first line", whole + Array("{\"resourceSpans\": [\n".utf8), whole.count),
+        ]
+        for c in cases {
+            let path = tempPath("last-line.jsonl")
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(c.bytes)))
+            defer { unlink(path) }
+            let fd = open(path, O_RDONLY)
+            defer { close(fd) }
+            var decoded = 0
+            let outcome = ParallelDecoder.decode(fd: fd, limit: Int64(c.bytes.count), workers: 2, chunkBytes: 4096,
+                                                 mapping: mapping) { r, _ in
+                decoded += r.spans.count
+                return true
+            }
+            #expect(outcome.consumed == Int64(c.consumed), "\(c.name)")
+            #expect(decoded == spans.count * (c.consumed == lastLineStart ? 39 : 40), "\(c.name)")
+        }
+        // One line, the whole file: the workers take it too.
+        var one: [UInt8] = []
+        OTLPJSONEncoder.appendLine(spans, to: &one)
+        one.withUnsafeBytes { raw in
+            #expect(ParallelDecoder.wholeRecordsEnd(raw, reachesFileEnd: true) == raw.count)
+            #expect(ParallelDecoder.wholeRecordsEnd(raw, reachesFileEnd: false) == nil)
+        }
     }
 }
