@@ -38,7 +38,13 @@ final class AttributeMemo {
         var keyEntry: Int32 = -1
         /// The key's number plus one, for sharing a value read after the prefix.
         var keyID: UInt32 = 0
+        /// Reads in a row after the prefix with a value other than the remembered one.
+        var changes: UInt8 = 0
     }
+
+    /// After this many new values in a row a position stops keeping its values (see
+    /// `valueChanged`).
+    static let changesBeforeKeepingOnlyThePrefix: UInt8 = 4
 
     private static let headerBytes = MemoryLayout<Header>.stride
     private static let slotBytes = (headerBytes + inputCapacity + outputCapacity + 7) & ~7
@@ -80,6 +86,28 @@ final class AttributeMemo {
             AttributeMemo.sameBytes(p, input, prefixCount)
         }
 
+        /// The remembered value came again: its run of new values is over.
+        @inline(__always)
+        func repeated() {
+            if header.pointee.changes != 0 { header.pointee.changes = 0 }
+        }
+
+        /// A new value was read after the prefix; whether to remember it. A key whose
+        /// value is new every time (an address, a size, a thread id) keeps only its
+        /// prefix after a few: copying each value in and comparing against it cost more
+        /// than it saved. Its values are tried again now and then (a few reads in every
+        /// 256), in case they start to repeat.
+        @inline(__always)
+        func valueChanged() -> Bool {
+            let changes = header.pointee.changes &+ 1
+            header.pointee.changes = changes
+            if changes < AttributeMemo.changesBeforeKeepingOnlyThePrefix { return true }
+            if changes == AttributeMemo.changesBeforeKeepingOnlyThePrefix { header.pointee.inputCount = 0 }
+            return false
+        }
+
+        var changes: UInt8 { header.pointee.changes }
+
         /// The whole attribute's packed bytes, written again.
         @inline(__always)
         func writeOutput(into list: AttributeListBuilder) {
@@ -94,9 +122,11 @@ final class AttributeMemo {
 
         /// Remembers an attribute read at this position: `input` the bytes it was read
         /// from, `output` what it was packed to (the key's `keyOutputCount` bytes first),
-        /// `prefixCount` the input bytes up to its value (0: none to reuse).
+        /// `prefixCount` the input bytes up to its value (0: none to reuse), `changes`
+        /// the run of new values it ends (0 for another key).
         func remember(input bytes: UnsafeRawBufferPointer, output packed: UnsafeRawBufferPointer,
-                      prefixCount: Int, keyOutputCount: Int, kind: Kind, keyEntry: Int32, keyID: UInt32) {
+                      prefixCount: Int, keyOutputCount: Int, kind: Kind, keyEntry: Int32, keyID: UInt32,
+                      changes: UInt8 = 0) {
             guard bytes.count >= 8, prefixCount <= bytes.count, prefixCount <= Int(UInt8.max),
                   keyOutputCount <= packed.count else {
                 header.pointee = Header()
@@ -117,7 +147,7 @@ final class AttributeMemo {
                 inputCount: keepsInput ? UInt16(keptInput) : 0,
                 prefixCount: kind == .none ? 0 : UInt8(prefixCount),
                 outputCount: UInt8(keptOutput), keyOutputCount: UInt8(keyOutputCount),
-                kind: kind.rawValue, keyEntry: keyEntry, keyID: keyID)
+                kind: kind.rawValue, keyEntry: keyEntry, keyID: keyID, changes: changes)
         }
     }
 

@@ -641,6 +641,7 @@ public final class OTLPJSONDecoder {
         let whole = slot.inputCount
         if whole > 0, start + whole <= s.length, slot.inputMatches(s.base + start) {
             slot.writeOutput(into: list)
+            slot.repeated()
             s.pos = start + whole
             previousKey = slot.keyEntry
             return true
@@ -656,9 +657,11 @@ public final class OTLPJSONDecoder {
             if (try? scalarValue(kind, &s, into: list, key: slot.keyID)) != nil, s.skipLiteral("}}") {
                 previousKey = slot.keyEntry
                 // Its prefix, key and type stay; the value and what it packed to are new.
-                slot.remember(input: UnsafeRawBufferPointer(rebasing: s.bytes[start..<s.pos]), output: list.written(since: mark),
-                              prefixCount: prefix, keyOutputCount: keyOutput, kind: kind,
-                              keyEntry: slot.keyEntry, keyID: slot.keyID)
+                if slot.valueChanged() {
+                    slot.remember(input: UnsafeRawBufferPointer(rebasing: s.bytes[start..<s.pos]), output: list.written(since: mark),
+                                  prefixCount: prefix, keyOutputCount: keyOutput, kind: kind,
+                                  keyEntry: slot.keyEntry, keyID: slot.keyID, changes: slot.changes)
+                }
                 return true
             }
             list.truncate(to: mark)

@@ -93,4 +93,51 @@ import TraceModel
         #expect(throws: JSONError.self) { try decoder.decode(line(#""x""#)) }
         #expect(Array(try decoder.decode(line(#""4""#)).spans[0].attributes) == [Attribute("n", .int(4))])
     }
+
+    /// A key whose value is new span after span stops having its values kept, and
+    /// keeps its prefix; a repeat later is still read right, and after 256 reads its
+    /// values are kept again for a few.
+    @Test func aPositionWhoseValuesKeepChangingKeepsOnlyItsPrefix() throws {
+        let decoder = OTLPJSONDecoder()
+        func line(_ values: [String]) -> String {
+            let spans = values.enumerated().map { i, v in
+                #"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"\#(String(format: "%016x", i + 1))","name":"s","attributes":[{"key":"m","value":{"stringValue":"GET"}},{"key":"addr","value":{"stringValue":"\#(v)"}}]}"#
+            }
+            return #"{"resourceSpans":[{"scopeSpans":[{"spans":[\#(spans.joined(separator: ","))]}]}]}"#
+        }
+        // New for 300 reads, then the same for 20, then new, then alternating.
+        let values = (0..<300).map { "10.0.\($0 / 256).\($0 % 256)" } + Array(repeating: "same", count: 20)
+            + (0..<40).map { "late-\($0)" } + (0..<40).map { $0 % 2 == 0 ? "a" : "b" }
+        let spans = try decoder.decode(line(values)).spans
+        #expect(spans.map { $0.attributes[key: "addr"]?.stringValue } == values)
+        #expect(spans.allSatisfy { $0.attributes[key: "m"]?.stringValue == "GET" })
+
+        // The memo's own states: four new values in a row stop the whole comparison.
+        let memo = AttributeMemo()
+        let slot = memo.slot(after: 7)
+        let input = Array(#"{"key":"addr","value":{"stringValue":"x"}}"#.utf8), output: [UInt8] = [1, 2, 3]
+        func remember() {
+            input.withUnsafeBytes { i in
+                output.withUnsafeBytes { o in
+                    slot.remember(input: i, output: o, prefixCount: input.count - 4, keyOutputCount: 1, kind: .string,
+                                  keyEntry: 7, keyID: 1, changes: slot.changes)
+                }
+            }
+        }
+        remember()
+        #expect(slot.inputCount == input.count && slot.changes == 0)
+        var kept = 0
+        for _ in 0..<255 where slot.valueChanged() {
+            kept += 1
+            remember()
+        }
+        // Kept for the first three, not again until the count wraps round at the 256th.
+        #expect(kept == 3)
+        #expect(slot.inputCount == 0 && slot.prefixCount == input.count - 4 && slot.kind == .string)
+        #expect(slot.valueChanged())
+        remember()
+        #expect(slot.inputCount == input.count)
+        slot.repeated()
+        #expect(slot.changes == 0)
+    }
 }
