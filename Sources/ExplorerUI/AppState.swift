@@ -12,6 +12,8 @@ public enum Msg: Sendable {
     case spans([Span])
     case health(SourceHealth)
     case decodeIssue(DecodeIssue)
+    /// A source's one-off notice (a followed file truncated or rotated): shown as a message.
+    case sourceNotice(String)
     /// Milliseconds of a monotonic clock; refreshes derived lists at a bounded rate.
     case tick(milliseconds: Int64)
     /// The services a remote backend knows (Jaeger), loaded or not.

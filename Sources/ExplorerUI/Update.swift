@@ -63,6 +63,9 @@ extension AppState {
             decodeIssueCount += 1
             lastDecodeIssue = issue
             needsRender = true
+        case .sourceNotice(let text):
+            message = text
+            needsRender = true
         case .remoteSummaries(let rows):
             for row in rows { remoteSummaries[row.traceID] = row }
             needsRender = true

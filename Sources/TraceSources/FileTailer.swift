@@ -44,6 +44,10 @@ public final class FileTailer: Sendable {
         swap(&spans, &result.spans)
         if !spans.isEmpty { tailer.post(.spans(consume spans)) }
         for issue in result.issues { tailer.post(.decodeIssue(issue)) }
+        if result.fileShrank {
+            tailer.post(.notice(tailer.follow ? "the file shrank while it loaded: reading it again from its start"
+                                              : "the file shrank while it loaded: its end is gone"))
+        }
     }
     fileprivate func pause() { usleep(pollMicroseconds) }
 }
@@ -58,6 +62,8 @@ private struct TailWorker {
     let decoder = RecordDecoder()
     var buffer = [UInt8](repeating: 0, count: 1 << 20)
     var lastHealth: SourceHealth?
+    /// The catch-up saw the file shrink and said so: the truncation found next is that one.
+    var shrankInCatchUp = false
 
     init(tailer: FileTailer) {
         self.tailer = tailer
@@ -109,14 +115,17 @@ private struct TailWorker {
     private mutating func catchUpInParallel() {
         let tailer = self.tailer
         var health = lastHealth
+        var shrank = false
         let outcome = ParallelDecoder.catchUp(fd: fd, workers: FileLoader.defaultWorkers,
                                               minimumBytes: FileTailer.parallelMinimumBytes) { result, done, total in
+            shrank = shrank || result.fileShrank
             FileTailer.publish(&result, to: tailer)
             health = .loading(bytesRead: done, totalBytes: total)
             tailer.post(.health(health!))
             return !tailer.isStopped
         }
         lastHealth = health
+        shrankInCatchUp = shrank
         guard let outcome else { return }
         offset = outcome.consumed
         framer = RecordFramer(firstLine: outcome.nextLine)
@@ -159,13 +168,17 @@ private struct TailWorker {
             close(fd)
             fd = -1
             framer.reset()
+            tailer.post(.notice("the file was replaced (rotated): reading the new one"))
             return
         }
         var mine = stat()
         fstat(fd, &mine)
         if Int64(mine.st_size) < offset {
-            // Truncated in place: what was before is gone, start over.
+            // Truncated in place: what was before is gone, start over. A catch-up that
+            // the truncation cut short said so already.
             lseek(fd, 0, SEEK_SET)
+            if !shrankInCatchUp { tailer.post(.notice("the file was truncated: reading it again from its start")) }
+            shrankInCatchUp = false
             offset = 0
             framer.reset()
         }

@@ -48,9 +48,12 @@ struct MappedFileWindow: @unchecked Sendable {
                 return MappedFileWindow(mapping: mapped, mappedLength: lead + size,
                                         bytes: UnsafeRawBufferPointer(rebasing: all[0..<cut]), guardSlot: slot)
             }
+            // Cut while searching: the file shrank, and a larger window would only map
+            // more zeros.
+            let shrank = FileWindowGuard.wasCut(slot)
             FileWindowGuard.release(slot)
             munmap(mapped, lead + size)
-            if offset + Int64(size) >= limit || size >= maxRecordBytes { return nil }
+            if shrank || offset + Int64(size) >= limit || size >= maxRecordBytes { return nil }
             size = min(maxRecordBytes, size * 2)
         }
     }

@@ -117,7 +117,9 @@ public enum ParallelDecoder {
             for i in result.issues.indices { result.issues[i].line += nextLine - 1 }
             nextLine += lines
             if stopped { return }
-            if !deliver(&result, done) { stopped = true }
+            // A file that shrank has no more to map: the windows past its end would
+            // only read as zeros.
+            if !deliver(&result, done) || result.fileShrank { stopped = true }
         }
 
         func submit(_ chunk: Chunk, count: Int) {
@@ -178,13 +180,16 @@ public enum ParallelDecoder {
         case .mapped(let window):
             result = decoder.decode(window.bytes, framing: &framer)
             if window.wasCutShort {
-                result.issues.append(DecodeIssue(line: 1, reason: "the file shrank while it was read: the rest of this part read as zeros"))
+                // Past the cut the window held zeros, which read as bad records: they
+                // say nothing about the file. The spans before it are kept.
+                result.issues.removeAll()
+                result.fileShrank = true
             }
             window.unmap()
         }
         let tail = decoder.decode(framer.finish())
         result.spans += tail.spans
-        result.issues += tail.issues
+        if !result.fileShrank { result.issues += tail.issues }
         return (result, framer.nextLine - 1, spare)
     }
 

@@ -11,6 +11,10 @@ public final class RecordDecoder {
     public struct Result {
         public var spans: [Span] = []
         public var issues: [DecodeIssue] = []
+        /// The file shrank under the bytes being decoded (truncated in place, as
+        /// logrotate's copytruncate does): what followed the cut read as zeros and was
+        /// dropped, not counted as bad records.
+        public var fileShrank = false
     }
 
     public func decode(_ outputs: [RecordFramer.Output]) -> Result {

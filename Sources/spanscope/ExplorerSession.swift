@@ -56,6 +56,7 @@ struct ExplorerSession {
                 case .spans(let s): backlog.append(s)
                 case .health(let h): state.update(.health(h))
                 case .decodeIssue(let i): state.update(.decodeIssue(i))
+                case .notice(let text): state.update(.sourceNotice(text))
                 case .services(let names): state.update(.remoteServices(names))
                 case .summaries(let rows): state.update(.remoteSummaries(rows))
                 }

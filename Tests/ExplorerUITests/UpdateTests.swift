@@ -215,6 +215,19 @@ import TraceModel
         #expect(text.contains("15 spans · 5 traces"))
     }
 
+    /// A source's notice (a followed file truncated) is shown until the next key, and
+    /// is not a bad record.
+    @Test func statusBarShowsASourceNoticeUntilTheNextKey() {
+        var s = sample()
+        s.update(.resize(width: 120, height: 30))
+        s.update(.sourceNotice("the file was truncated: reading it again from its start"))
+        let text = render(s).text
+        #expect(text.contains("the file was truncated: reading it again from its start"))
+        #expect(!text.contains("bad record"))
+        s.press(.down)
+        #expect(!render(s).text.contains("the file was truncated"))
+    }
+
     @Test func detailWrapsLongValuesInsteadOfCutting() {
         let long = String(repeating: "abcdefghij", count: 30)
         let s = span("1", "1", name: "n", start: 0, end: 1, attributes: [Attribute("db.query.text", .string(long))])

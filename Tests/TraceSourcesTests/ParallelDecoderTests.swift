@@ -152,21 +152,42 @@ import TraceModel
         defer { unlink(path) }
         let fd = open(path, O_RDWR)
         defer { close(fd) }
-        var delivered = 0, spanCount = 0
+        var delivered = 0, spanCount = 0, issues = 0
         let outcome = ParallelDecoder.decode(fd: fd, limit: Int64(bytes.count), workers: 2, chunkBytes: 8192) { result, _ in
             delivered += 1
             spanCount += result.spans.count
+            // The zeros past the cut are not bad records.
+            issues += result.issues.count
             // After the first chunk, the file loses all but its first page.
             if delivered == 1 { ftruncate(fd, 4096) }
             return true
         }
-        #expect(spanCount > 0)
+        #expect(spanCount > 0 && issues == 0)
         // Stopped well before the old end: at most the chunks already queued were read.
         #expect(outcome.consumed < Int64(bytes.count) / 2)
         #expect(try FileLoader.load(path: path, workers: 2).spans.count <= spanCount)
-        let ok = spanCount > 0 && outcome.consumed < Int64(bytes.count) / 2
-        let row = ReliabilityRow(area: "Files", kind: "Truncated while a big file loads (read through mapped windows)", cases: 1,
-                                 outcome: ok ? "no SIGBUS crash: pages past the new end read as zeros, spans decoded before kept" : "NOT handled",
+
+        // A window the cut falls in, decoded: the spans before the cut, no bad records,
+        // and the shrink said.
+        var cutBytes: [UInt8] = []
+        for i in 0..<400 { appendLine(i, of: spans, to: &cutBytes) }
+        let keep = 40 * 4096
+        try #require(cutBytes.count > 2 * keep)
+        try Data(cutBytes).write(to: URL(fileURLWithPath: path))
+        var unmappable = false
+        let window = try #require(MappedFileWindow.map(fd: fd, at: 0, size: cutBytes.count, limit: Int64(cutBytes.count),
+                                                       maxRecordBytes: 1 << 20, unmappable: &unmappable))
+        ftruncate(fd, off_t(keep))
+        let cut = ParallelDecoder.decodeChunk(.mapped(window), with: RecordDecoder()).0
+        let whole = cutBytes[..<keep].split(separator: 0x0A, omittingEmptySubsequences: false).dropLast()
+        var reference = RecordFramer()
+        let before = RecordDecoder().decode(reference.feed(Array(whole.joined(separator: [0x0A]) + [0x0A]))).spans.count
+        #expect(cut.fileShrank && cut.issues.isEmpty && cut.spans.count == before && before > 0)
+
+        let ok = spanCount > 0 && outcome.consumed < Int64(bytes.count) / 2 && issues == 0
+            && cut.fileShrank && cut.issues.isEmpty && cut.spans.count == before
+        let row = ReliabilityRow(area: "Files", kind: "Truncated while a big file loads (read through mapped windows)", cases: 2,
+                                 outcome: ok ? "no SIGBUS crash: pages past the new end read as zeros and are dropped, not counted as bad records; spans decoded before kept" : "NOT handled",
                                  test: "ParallelDecoderTests")
         #expect(ReliabilityLedger.check(row) == nil)
     }

@@ -35,6 +35,7 @@ final class Collector {
     var health: [SourceHealth] = []
     var services: [String] = []
     var summaries: [TraceSummary] = []
+    var notices: [String] = []
 
     func pump() {
         for event in inbox.drain() {
@@ -44,6 +45,7 @@ final class Collector {
             case .health(let h): health.append(h)
             case .services(let names): services = names
             case .summaries(let rows): summaries = rows
+            case .notice(let text): notices.append(text)
             }
         }
     }
