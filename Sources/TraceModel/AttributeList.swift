@@ -190,6 +190,14 @@ public struct AttributeArena {
         return list.withBytes { adopt(bytes: $0) }
     }
 
+    /// Moves `list`'s bytes into this arena, in place: `list = adopt(list)` without the
+    /// copy of the list read out (a retain and a release of its old buffer, per span of
+    /// every record the decoder packs).
+    public mutating func move(_ list: inout AttributeList) {
+        guard !list.isEmpty else { return }
+        list = list.withBytes { adopt(bytes: $0) }
+    }
+
     fileprivate mutating func adopt(bytes: UnsafeBufferPointer<UInt8>) -> AttributeList {
         if chunk == nil || chunk!.room < bytes.count { chunk = ByteChunk.make(capacity: max(chunkSize, bytes.count)) }
         return AttributeList(copying: bytes, into: chunk!)

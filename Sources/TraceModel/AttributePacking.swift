@@ -29,7 +29,7 @@ extension Span {
         var arenas = totals.map { AttributeArena(exactly: $0) }
         for i in start..<spans.count {
             let g = group[i - start]
-            spans[i].attributes = arenas[g].adopt(spans[i].attributes)
+            arenas[g].move(&spans[i].attributes)
             guard spans[i].hasRareFields else { continue }
             let events = spans[i].events, links = spans[i].links
             if events.isEmpty && links.isEmpty { continue }
