@@ -218,10 +218,12 @@ public struct Span: Hashable, Sendable {
     public var attributes: AttributeList
     /// The resource and scope, shared by all spans of a batch.
     public var origin: SpanOrigin
-    private var rare: RareFields.Slot?
+    // Visible to inlined code: the decoders' initializer below is inlined into them,
+    // where a call built each span twice (a copy into the result, the original destroyed).
+    @usableFromInline var rare: RareFields.Slot?
     public var flags: UInt32
     public var kind: SpanKind
-    private var statusCode: StatusCode
+    @usableFromInline var statusCode: StatusCode
 
     public init(
         traceID: TraceID, spanID: SpanID, parentSpanID: SpanID = .zero, name: String,
@@ -241,6 +243,7 @@ public struct Span: Hashable, Sendable {
     /// A span from its decoded fields, `origin` already made for its batch. Decoders
     /// build each span once with it: starting from a shared blank span retained what
     /// the blank holds, one count that every decoding thread wrote to.
+    @inlinable
     public init(
         traceID: TraceID, spanID: SpanID, parentSpanID: SpanID, name: String, kind: SpanKind,
         startTime: Int64, endTime: Int64, statusCode: StatusCode, attributes: AttributeList,
@@ -316,10 +319,10 @@ public struct Span: Hashable, Sendable {
 }
 
 /// What few spans carry, boxed so the rest pay 8 bytes for it.
-private final class RareFields: Hashable, Sendable {
+@usableFromInline final class RareFields: Hashable, Sendable {
     /// A span's 8 bytes for it: events alone (the common case: a span with an event or
     /// two and nothing else rare) are held as their array, without a box around it.
-    enum Slot: Hashable, Sendable {
+    @usableFromInline enum Slot: Hashable, Sendable {
         case events([SpanEvent])
         case fields(RareFields)
 
@@ -348,18 +351,18 @@ private final class RareFields: Hashable, Sendable {
         self.links = links
     }
 
-    static func make(statusMessage: String, traceState: String, events: [SpanEvent], links: [SpanLink]) -> Slot? {
+    @usableFromInline static func make(statusMessage: String, traceState: String, events: [SpanEvent], links: [SpanLink]) -> Slot? {
         if statusMessage.isEmpty && traceState.isEmpty && links.isEmpty {
             return events.isEmpty ? nil : .events(events)
         }
         return .fields(RareFields(statusMessage: statusMessage, traceState: traceState, events: events, links: links))
     }
 
-    static func == (a: RareFields, b: RareFields) -> Bool {
+    @usableFromInline static func == (a: RareFields, b: RareFields) -> Bool {
         a === b || (a.statusMessage == b.statusMessage && a.traceState == b.traceState && a.events == b.events && a.links == b.links)
     }
 
-    func hash(into hasher: inout Hasher) {
+    @usableFromInline func hash(into hasher: inout Hasher) {
         hasher.combine(statusMessage)
         hasher.combine(traceState)
         hasher.combine(events)
