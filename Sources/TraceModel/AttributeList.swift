@@ -45,6 +45,11 @@ public struct AttributeList: Hashable, @unchecked Sendable {
 
     private var byteCount: Int { Int(upper - lower) }
 
+    /// Whether both lists' bytes are in one buffer (an arena's chunk).
+    func sharesBuffer(with other: AttributeList) -> Bool {
+        storage != nil && storage === other.storage
+    }
+
     /// Counted by walking the entries: a stored count would cost 4 bytes on every list.
     public var count: Int {
         withBytes { buf in

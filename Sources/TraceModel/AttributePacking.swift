@@ -30,12 +30,7 @@ extension Span {
         for i in start..<spans.count {
             let g = group[i - start]
             arenas[g].move(&spans[i].attributes)
-            guard spans[i].hasRareFields else { continue }
-            let events = spans[i].events, links = spans[i].links
-            if events.isEmpty && links.isEmpty { continue }
-            spans[i].setRare(
-                events: events.map { SpanEvent(time: $0.time, name: $0.name, attributes: arenas[g].adopt($0.attributes)) },
-                links: links.map { SpanLink(traceID: $0.traceID, spanID: $0.spanID, attributes: arenas[g].adopt($0.attributes)) })
+            if spans[i].hasRareFields { spans[i].moveRareAttributes(into: &arenas[g]) }
         }
     }
 

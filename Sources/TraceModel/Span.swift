@@ -309,6 +309,26 @@ public struct Span: Hashable, Sendable {
     /// Whether any of the boxed fields (status message, trace state, events, links) is set.
     var hasRareFields: Bool { rare != nil }
 
+    /// Moves its events' and links' attribute lists into `arena` (a record packed per
+    /// trace). Events alone — what most spans with a rare field have — are changed in
+    /// their own array, not copied into a new one.
+    mutating func moveRareAttributes(into arena: inout AttributeArena) {
+        let slot = rare
+        rare = nil
+        switch consume slot {
+        case .events(var events):
+            for i in events.indices { arena.move(&events[i].attributes) }
+            rare = .events(events)
+        case .fields(let fields):
+            var events = fields.events, links = fields.links
+            for i in events.indices { arena.move(&events[i].attributes) }
+            for i in links.indices { arena.move(&links[i].attributes) }
+            rare = RareFields.make(statusMessage: fields.statusMessage, traceState: fields.traceState, events: events, links: links)
+        case nil:
+            break
+        }
+    }
+
     public var serviceName: String { resource.serviceName }
     public var hasParent: Bool { !parentSpanID.isZero }
     public var isError: Bool { statusCode == .error }

@@ -137,6 +137,13 @@ import Testing
                 #expect(Array(a.attributes) == Array(b.attributes))
                 #expect(a.events.map { Array($0.attributes) } == b.events.map { Array($0.attributes) })
             }
+            // Every list of a trace (its spans', events' and links') is in its one arena.
+            for id in order {
+                let lists = spans.filter { $0.traceID == id }
+                    .flatMap { [$0.attributes] + $0.events.map(\.attributes) + $0.links.map(\.attributes) }
+                    .filter { !$0.isEmpty }
+                #expect(lists.allSatisfy { $0.sharesBuffer(with: lists[0]) }, "round \(round)")
+            }
             // Append to every other packed list: the rest read exactly as before.
             for i in stride(from: 0, to: spans.count, by: 2) {
                 spans[i].attributes.append(Attribute("added", .int(Int64(i))))
