@@ -94,6 +94,16 @@ public final class OTLPJSONDecoder {
     /// gathering many records' spans copies none of them into its list. On an error
     /// `spans` is left as it was (a bad record adds nothing).
     public func decode(_ bytes: UnsafeRawBufferPointer, appendingTo spans: inout [Span]) throws -> [String] {
+        try decode(bytes, appendingTo: &spans, toTheEnd: true).problems
+    }
+
+    /// Like `decode(_:appendingTo:)` for the one value at the start of `bytes`, which
+    /// may go on past it: also where the value ends (just after its closing brace).
+    public func decodeLeadingValue(_ bytes: UnsafeRawBufferPointer, appendingTo spans: inout [Span]) throws -> (end: Int, problems: [String]) {
+        try decode(bytes, appendingTo: &spans, toTheEnd: false)
+    }
+
+    private func decode(_ bytes: UnsafeRawBufferPointer, appendingTo spans: inout [Span], toTheEnd: Bool) throws -> (end: Int, problems: [String]) {
         var s = JSONScanner(bytes, maxDepth: maxValueDepth * 2 + 16)
         var out = DecodedRecord()
         swap(&out.spans, &spans)
@@ -105,13 +115,13 @@ public final class OTLPJSONDecoder {
         }
         do {
             try readRequest(&s, into: &out)
-            try s.expectEnd()
+            if toTheEnd { try s.expectEnd() }
         } catch {
             out.spans.removeSubrange(start...)
             throw error
         }
         Span.groupByTrace(&out.spans, from: start)
-        return out.problems
+        return (s.pos, out.problems)
     }
 
     private func readRequest(_ s: inout JSONScanner, into out: inout DecodedRecord) throws {

@@ -303,6 +303,16 @@ public enum ParallelDecoder {
         return nil
     }
 
+    /// The index of the last newline in `raw`.
+    static func lastNewline(in raw: UnsafeRawBufferPointer) -> Int? {
+        guard let base = raw.baseAddress, raw.count > 0 else { return nil }
+        if raw[raw.count - 1] == 0x0A { return raw.count - 1 }
+        if let memrchr = lastByte {
+            return memrchr(base, 0x0A, raw.count).map { UnsafeRawPointer($0) - base }
+        }
+        return raw.lastIndex(of: 0x0A)
+    }
+
     /// Whether the line starting at `next` opens a record (`{`) or a document (`[`).
     @inline(__always)
     private static func opensRecord(_ raw: UnsafeRawBufferPointer, at next: Int) -> Bool {

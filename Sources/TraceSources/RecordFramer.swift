@@ -51,6 +51,18 @@ public struct RecordFramer: Sendable {
 
     public var hasPendingBytes: Bool { !partial.isEmpty || !document.isEmpty }
 
+    /// Holds nothing (no part of a line, no document, no long line being skipped): the
+    /// next byte fed starts a line.
+    public var isIdle: Bool { partial.isEmpty && document.isEmpty && !discardingLongLine }
+
+    /// A whole line its caller framed and decoded itself, counted: its number. Only
+    /// while idle.
+    public mutating func countLine() -> Int {
+        precondition(isIdle, "a line counted past the framer while it holds a part of one")
+        nextLine += 1
+        return nextLine - 1
+    }
+
     /// Feeds bytes; returns the records they completed.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer) -> [Output] {
         var out: [Output] = []
