@@ -5,7 +5,12 @@ import TraceModel
 /// `https`, `200`, `true`), so an attribute's bytes are mostly the very bytes its
 /// position held in the span before.
 ///
-/// A position is named like the decoder's key hints: by the key entry before it. Each
+/// A position is named like the decoder's key hints: by the key entry before it and, in
+/// a span's own list, by the span's name (spans of different names interleave, each
+/// with its own key order: named by the key alone, a position after
+/// `http.response.status_code` held `http.route` for one and `server.address` for the
+/// next, and missed for both; with the name, the 10 MB file took 181.1M -> 170.7M
+/// instructions). Each
 /// keeps the attribute's whole input (`{"key":"k","value":{"stringValue":"v"}}`) and the
 /// packed bytes it became, and how much of the input is the same for any value of that
 /// key and type (`{"key":"k","value":{"stringValue":`) with its packed key:
@@ -153,8 +158,8 @@ final class AttributeMemo {
 
     /// The position after the key with entry `previous` (-1: a list's first).
     @inline(__always)
-    func slot(after previous: Int32) -> Slot {
-        Slot(base: storage + (Int(previous + 1) & (Self.slotCount - 1)) * Self.slotBytes)
+    func slot(after previous: Int32, context: Int = 0) -> Slot {
+        Slot(base: storage + ((Int(previous + 1) &+ context) & (Self.slotCount - 1)) * Self.slotBytes)
     }
 
     /// memcmp for the 8 to 112 bytes compared here: word loads, the last one

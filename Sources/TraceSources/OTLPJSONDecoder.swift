@@ -50,6 +50,9 @@ public final class OTLPJSONDecoder {
     /// `nextKeyHint` does for keys), and the last name's entry.
     private let nextNameHint = OTLPJSONDecoder.hintTable()
     @exclusivity(unchecked) private var lastName: Int32 = -1
+    /// Added to attribute positions while a span's own list is read: its name's entry,
+    /// spread (0 for events' and links' lists).
+    @exclusivity(unchecked) private var listContext = 0
     /// What each attribute position held last time (see `AttributeMemo`).
     private let memo = AttributeMemo()
     /// Where a list's entries are written as they are read (reused for every list).
@@ -312,7 +315,10 @@ public final class OTLPJSONDecoder {
             case .endTime:
                 endTime = try s.readUInt64AsInt64()
             case .attributes:
+                // Spans of one name repeat one key order: positions are told apart by name.
+                listContext = (Int(lastName) + 1) &* 97
                 attributes = try readAttributeList(&s)
+                listContext = 0
             case .events:
                 events = try readEvents(&s)
             case .links:
@@ -646,7 +652,7 @@ public final class OTLPJSONDecoder {
     /// tried first (`AttributeMemo`): the same bytes need no reading at all.
     private func compactAttribute(_ s: inout JSONScanner, into list: AttributeListBuilder, previousKey: inout Int32) -> Bool {
         let start = s.pos
-        let slot = memo.slot(after: previousKey)
+        let slot = memo.slot(after: previousKey, context: listContext)
         // The very attribute this position held last time: its packed bytes again.
         let whole = slot.inputCount
         if whole > 0, start + whole <= s.length, slot.inputMatches(s.base + start) {
@@ -777,7 +783,7 @@ public final class OTLPJSONDecoder {
     /// key's entry).
     @inline(__always)
     private func internKey(_ bytes: UnsafeRawBufferPointer, after previous: inout Int32) -> UInt32 {
-        keys.intern(bytes, after: &previous, following: nextKeyHint, slots: Self.keyHintSlots)
+        keys.intern(bytes, after: &previous, following: nextKeyHint, slots: Self.keyHintSlots, context: listContext)
     }
 
     /// A string value: its bytes in place, or its text when it held escapes.

@@ -78,8 +78,8 @@ final class Interner<Value> {
     /// uncached), the next call's `previous`.
     @inline(__always)
     func intern(_ bytes: UnsafeRawBufferPointer, after previous: inout Int32,
-                following: UnsafeMutablePointer<Int32>, slots: Int) -> Value {
-        let slot = Int(previous + 1) & (slots - 1)
+                following: UnsafeMutablePointer<Int32>, slots: Int, context: Int = 0) -> Value {
+        let slot = (Int(previous + 1) &+ context) & (slots - 1)
         var hint = following[slot]
         let value = intern(bytes, hint: &hint)
         following[slot] = hint

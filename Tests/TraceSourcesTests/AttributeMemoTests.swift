@@ -63,7 +63,7 @@ import TraceModel
                 }
                 expected.append(attributes)
                 let id = String(format: "%016x", lines.count * 100 + s + 1)
-                spans.append(#"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"\#(id)","name":"s","attributes":[\#(json.joined(separator: ","))]}"#)
+                spans.append(#"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"\#(id)","name":"s\#(s % 3)","attributes":[\#(json.joined(separator: ","))]}"#)
             }
             lines.append(#"{"resourceSpans":[{"scopeSpans":[{"spans":[\#(spans.joined(separator: ","))]}]}]}"#)
         }
