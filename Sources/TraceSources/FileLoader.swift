@@ -55,7 +55,15 @@ public enum FileLoader {
         }) {
             framer = RecordFramer(firstLine: outcome.nextLine)
         }
-        let decoder = RecordDecoder()
+        // Made when there is something to decode: after a catch-up there is usually
+        // nothing left, and a decoder's tables cost as much to set up as a line to read.
+        var made: RecordDecoder?
+        func decoder() -> RecordDecoder {
+            if let made { return made }
+            let fresh = RecordDecoder()
+            made = fresh
+            return fresh
+        }
         // Small until a read fills it: after a catch-up there is usually nothing left,
         // and 8 MB held for nothing would be most of a small file's footprint.
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -66,11 +74,13 @@ public enum FileLoader {
                 throw FileSourceError(path: path, reason: String(cString: strerror(errno)))
             }
             if n == 0 { break }
-            var result = buffer.withUnsafeBytes { decoder.decode(UnsafeRawBufferPointer(rebasing: $0[0..<n]), framing: &framer) }
+            var result = buffer.withUnsafeBytes { decoder().decode(UnsafeRawBufferPointer(rebasing: $0[0..<n]), framing: &framer) }
             deliver(&result)
             if n == buffer.count && buffer.count < readBytes { buffer = [UInt8](repeating: 0, count: readBytes) }
         }
-        var last = decoder.decode(framer.finish())
+        let rest = framer.finish()
+        guard !rest.isEmpty else { return }
+        var last = decoder().decode(rest)
         deliver(&last)
     }
 
