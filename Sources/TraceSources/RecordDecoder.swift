@@ -51,9 +51,12 @@ public final class RecordDecoder {
                     start = next
                     continue
                 }
-                // The general way, through the next newline (there is one at or before
-                // `lastNewline`): this line, or the end of one the last chunk began.
-                let newline = UnsafeRawPointer(memchr(base + start, 0x0A, lastNewline + 1 - start)!) - base
+                // The general way, through the next newline: this line, or the end of
+                // one the last chunk began. There is one at or before `lastNewline`
+                // unless the bytes changed under us (a mapped file that shrank reads as
+                // zeros from there on): the framer then takes the rest as it is.
+                guard let found = memchr(base + start, 0x0A, lastNewline + 1 - start) else { break }
+                let newline = UnsafeRawPointer(found) - base
                 framer.feed(UnsafeRawBufferPointer(rebasing: chunk[start...newline])) { handle($0, &result) }
                 start = newline + 1
             }
