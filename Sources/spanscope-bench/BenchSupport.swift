@@ -60,6 +60,13 @@ enum Stats {
 
     /// The fastest of `runs` timings (at least one): single runs on this shared box
     /// vary by ±30%.
+    /// The smaller of two figures where either may be missing.
+    static func smaller(_ a: Double?, _ b: Double?) -> Double? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return Swift.min(a, b)
+    }
+
     static func best(of runs: Int, _ body: () throws -> Double) rethrows -> Double {
         var best = Double.infinity
         for _ in 0..<max(1, runs) { best = min(best, try body()) }
