@@ -51,12 +51,16 @@ extension Span {
             destination[i] = next[group[i]]
             next[group[i]] += 1
         }
-        for i in 0..<destination.count {
-            while destination[i] != i {
-                let j = destination[i]
-                spans.swapAt(start + i, start + j)
-                group.swapAt(i, j)
-                destination.swapAt(i, j)
+        // Through the buffer: `Array.swapAt` copies each span out and back (a retain and
+        // a release of everything it holds); the buffer's moves its bytes.
+        spans.withUnsafeMutableBufferPointer { spans in
+            for i in 0..<destination.count {
+                while destination[i] != i {
+                    let j = destination[i]
+                    spans.swapAt(start + i, start + j)
+                    group.swapAt(i, j)
+                    destination.swapAt(i, j)
+                }
             }
         }
     }
