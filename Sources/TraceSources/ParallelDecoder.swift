@@ -53,18 +53,17 @@ public enum ParallelDecoder {
         var offset: off_t = 0
         var first: UInt8?
         var lastNonSpace: UInt8?
-        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }
         while Int(offset) < maxRecordBytes {
             let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
             guard n > 0 else { return false }
             // The line's end found with memchr (a first line runs to half a megabyte);
             // only the bytes at its two ends are looked at one by one.
             let end = chunk.withUnsafeBytes { raw in memchr(raw.baseAddress!, 0x0A, n).map { UnsafeRawPointer($0) - raw.baseAddress! } } ?? n
-            if first == nil, let i = chunk[0..<end].firstIndex(where: { !isSpace($0) }) { first = chunk[i] }
-            if let i = chunk[0..<end].lastIndex(where: { !isSpace($0) }) { lastNonSpace = chunk[i] }
+            if first == nil, let i = chunk[0..<end].firstIndex(where: { !RecordFramer.isSpace($0) }) { first = chunk[i] }
+            if let i = chunk[0..<end].lastIndex(where: { !RecordFramer.isSpace($0) }) { lastNonSpace = chunk[i] }
             if end < n {
                 guard first == UInt8(ascii: "{"), let last = lastNonSpace else { return false }
-                return ![UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: ","), UInt8(ascii: ":")].contains(last)
+                return !RecordFramer.leavesValueOpen(last)
             }
             offset += off_t(n)
         }
@@ -252,11 +251,10 @@ public enum ParallelDecoder {
     static func endsWithOneWholeLine(_ raw: UnsafeRawBufferPointer, from start: Int) -> Bool {
         guard start < raw.count - 1, raw[raw.count - 1] == 0x0A, let base = raw.baseAddress,
               memchr(base + start, 0x0A, raw.count - 1 - start) == nil else { return false }
-        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }
         let line = raw[start..<(raw.count - 1)]
-        guard let first = line.firstIndex(where: { !isSpace($0) }), opensRecord(raw, at: first),
-              let last = line.lastIndex(where: { !isSpace($0) }) else { return false }
-        return ![UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: ","), UInt8(ascii: ":")].contains(raw[last])
+        guard let first = line.firstIndex(where: { !RecordFramer.isSpace($0) }), opensRecord(raw, at: first),
+              let last = line.lastIndex(where: { !RecordFramer.isSpace($0) }) else { return false }
+        return !RecordFramer.leavesValueOpen(raw[last])
     }
 
     /// The index just after the last newline that is followed by `{` or `[`: a line

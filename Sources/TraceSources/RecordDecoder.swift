@@ -79,7 +79,7 @@ public final class RecordDecoder {
         guard let (length, problems) = try? otlp.decodeLeadingValue(UnsafeRawBufferPointer(rebasing: chunk[start...lastNewline]),
                                                                      appendingTo: &result.spans) else { return nil }
         var end = start + length
-        while end < lastNewline, chunk[end] == 0x20 || chunk[end] == 0x09 || chunk[end] == 0x0D { end += 1 }
+        while end < lastNewline, RecordFramer.isSpace(chunk[end]) { end += 1 }
         // One line: a newline right after the record and none inside it (JSON may
         // have them between tokens, and this scanner takes them raw in strings).
         guard chunk[end] == 0x0A, memchr(chunk.baseAddress! + start, 0x0A, end - start) == nil else {

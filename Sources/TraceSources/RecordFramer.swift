@@ -183,7 +183,7 @@ public struct RecordFramer: Sendable {
         // A line that opens a value and ends with an opener or a separator is the first
         // line of a pretty-printed document; anything else is one record.
         let opensDocument = (trimmed.first == UInt8(ascii: "{") || trimmed.first == UInt8(ascii: "["))
-            && [UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: ","), UInt8(ascii: ":")].contains(trimmed.last!)
+            && Self.leavesValueOpen(trimmed.last!)
         if opensDocument {
             resetDocument()
             track(trimmed)
@@ -232,5 +232,13 @@ public struct RecordFramer: Sendable {
         }
     }
 
-    private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }
+    /// Space a line may carry around its record (the newline is the line's end).
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }
+
+    /// Whether a line whose last non-space byte is `b` goes on on the next line: it ends
+    /// with an opener or a separator. A line that opens a value and ends so is the first
+    /// line of a pretty-printed document; ending otherwise, it is one record.
+    static func leavesValueOpen(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "{") || b == UInt8(ascii: "[") || b == UInt8(ascii: ",") || b == UInt8(ascii: ":")
+    }
 }
