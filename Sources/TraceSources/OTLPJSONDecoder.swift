@@ -50,9 +50,6 @@ public final class OTLPJSONDecoder {
     /// `nextKeyHint` does for keys), and the last name's entry.
     private let nextNameHint = OTLPJSONDecoder.hintTable()
     @exclusivity(unchecked) private var lastName: Int32 = -1
-    /// Added to attribute positions while a span's own list is read: its name's entry,
-    /// spread (0 for events' and links' lists).
-    @exclusivity(unchecked) private var listContext = 0
     /// What each attribute position held last time (see `AttributeMemo`).
     private let memo = AttributeMemo()
     /// Where a list's entries are written as they are read (reused for every list).
@@ -316,9 +313,7 @@ public final class OTLPJSONDecoder {
                 endTime = try s.readUInt64AsInt64()
             case .attributes:
                 // Spans of one name repeat one key order: positions are told apart by name.
-                listContext = (Int(lastName) + 1) &* 97
-                attributes = try readAttributeList(&s)
-                listContext = 0
+                attributes = try readAttributeList(&s, context: (Int(lastName) + 1) &* 97)
             case .events:
                 events = try readEvents(&s)
             case .links:
@@ -595,14 +590,16 @@ public final class OTLPJSONDecoder {
 
     /// A span's, event's or link's attributes, packed as they are read: a plain string
     /// value goes from the input bytes into the list without becoming a String.
-    private func readAttributeList(_ s: inout JSONScanner) throws -> AttributeList {
+    /// `context` is added to the attribute positions (the memo's and the key hints'): a
+    /// span's own list gives its name's entry, spread; events' and links' lists give 0.
+    private func readAttributeList(_ s: inout JSONScanner, context: Int = 0) throws -> AttributeList {
         let list = scratch
         list.reset()
         try s.beginArray()
         var f = true
         var previousKey: Int32 = -1
         while try s.nextElement(first: &f) {
-            if compactAttribute(&s, into: list, previousKey: &previousKey) { continue }
+            if compactAttribute(&s, into: list, previousKey: &previousKey, context: context) { continue }
             previousKey = -1
             // The general path: fields in any order, spaces, nested values. The value is
             // written on its own first (the key may follow it), the last one given wins.
@@ -650,9 +647,10 @@ public final class OTLPJSONDecoder {
     /// input and the list as they were and returns false for the general path, which
     /// reads every form the same way. What the attribute's position held last time is
     /// tried first (`AttributeMemo`): the same bytes need no reading at all.
-    private func compactAttribute(_ s: inout JSONScanner, into list: AttributeListBuilder, previousKey: inout Int32) -> Bool {
+    private func compactAttribute(_ s: inout JSONScanner, into list: AttributeListBuilder, previousKey: inout Int32,
+                                  context: Int) -> Bool {
         let start = s.pos
-        let slot = memo.slot(after: previousKey, context: listContext)
+        let slot = memo.slot(after: previousKey, context: context)
         // The very attribute this position held last time: its packed bytes again.
         let whole = slot.inputCount
         if whole > 0, start + whole <= s.length, slot.inputMatches(s.base + start) {
@@ -696,7 +694,7 @@ public final class OTLPJSONDecoder {
         // Written as it is read: a form that turns out to be another is cut off again,
         // and the general path reads it from the start.
         let mark = list.count
-        let key = internKey(keyBytes, after: &previousKey)
+        let key = internKey(keyBytes, after: &previousKey, context: context)
         list.key(key, text: keyBytes)
         let keyOutput = list.count - mark
         var kind = AttributeMemo.Kind.none, valueStart = 0
@@ -780,10 +778,10 @@ public final class OTLPJSONDecoder {
     }
 
     /// A key's number, guessed from the key before it (`previous`, which becomes this
-    /// key's entry).
+    /// key's entry) in the list's `context`.
     @inline(__always)
-    private func internKey(_ bytes: UnsafeRawBufferPointer, after previous: inout Int32) -> UInt32 {
-        keys.intern(bytes, after: &previous, following: nextKeyHint, slots: Self.keyHintSlots, context: listContext)
+    private func internKey(_ bytes: UnsafeRawBufferPointer, after previous: inout Int32, context: Int) -> UInt32 {
+        keys.intern(bytes, after: &previous, following: nextKeyHint, slots: Self.keyHintSlots, context: context)
     }
 
     /// A string value: its bytes in place, or its text when it held escapes.
