@@ -43,13 +43,19 @@ struct BenchCommand: ParsableCommand {
     @Option(help: .hidden)
     var stagesOnWorkers = 1
 
+    /// Ingests the `--stages-on` file this many times in one process and prints the
+    /// fastest and the median: an A/B of a small file, whose single loads are a few
+    /// milliseconds, needs many.
+    @Option(help: .hidden)
+    var stagesOnRuns = 1
+
     mutating func run() throws {
         if let hold {
             try MemoryBench.holdAndReport(path: hold)
             return
         }
         if let stagesOn {
-            try StageBench.profile(path: stagesOn, workers: stagesOnWorkers)
+            try StageBench.profile(path: stagesOn, workers: stagesOnWorkers, runs: stagesOnRuns)
             return
         }
         let sections = Set(only.split(separator: ",").map { String($0).trimmed })

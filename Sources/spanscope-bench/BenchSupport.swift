@@ -58,8 +58,6 @@ enum Clock {
 enum Stats {
     static func median(_ xs: [Double]) -> Double { percentile(xs, 50) }
 
-    /// The fastest of `runs` timings (at least one): single runs on this shared box
-    /// vary by ±30%.
     /// The smaller of two figures where either may be missing.
     static func smaller(_ a: Double?, _ b: Double?) -> Double? {
         guard let a else { return b }
@@ -67,6 +65,8 @@ enum Stats {
         return Swift.min(a, b)
     }
 
+    /// The fastest of `runs` timings (at least one): single runs on this shared box
+    /// vary by ±30%.
     static func best(of runs: Int, _ body: () throws -> Double) rethrows -> Double {
         var best = Double.infinity
         for _ in 0..<max(1, runs) { best = min(best, try body()) }

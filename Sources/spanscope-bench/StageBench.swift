@@ -25,12 +25,21 @@ struct StageBench {
         }
     }
 
-    /// One full ingest of `path` on `workers` threads, the explorer's way (what
-    /// `--stages-on` runs under a profiler).
-    static func profile(path: String, workers: Int) throws {
-        var held = TraceStore(maxSpans: Int.max / 2)
-        let seconds = try Clock.time { try FileLoader.stream(path: path, workers: workers) { held.add(taking: &$0.spans) } }
-        printErr(String(format: "ingested %@ in %.3f s on %d thread(s)", path, seconds, max(1, workers)))
+    /// Full ingests of `path` on `workers` threads, the explorer's way (what
+    /// `--stages-on` runs under a profiler): one, or `runs` in a row with the fastest
+    /// and the median printed.
+    static func profile(path: String, workers: Int, runs: Int = 1) throws {
+        var timings: [Double] = []
+        for _ in 0..<max(1, runs) {
+            var held = TraceStore(maxSpans: Int.max / 2)
+            timings.append(try Clock.time { try FileLoader.stream(path: path, workers: workers) { held.add(taking: &$0.spans) } })
+        }
+        if timings.count == 1 {
+            printErr(String(format: "ingested %@ in %.3f s on %d thread(s)", path, timings[0], max(1, workers)))
+        } else {
+            printErr(String(format: "ingested %@ %d times on %d thread(s): fastest %.2f ms, median %.2f ms", path,
+                            timings.count, max(1, workers), 1000 * timings.min()!, 1000 * Stats.median(timings)))
+        }
     }
 
     private static func stream(_ path: String, decode: Bool, store: Bool) -> Double {

@@ -114,6 +114,49 @@ import TraceModel
         }
     }
 
+    /// On two threads the chunks shrink toward the file's end (where one thread waits
+    /// for the other), every span still arriving once and in order; a stop ends the
+    /// cutting, and the outcome's line number is the one at the bytes it consumed.
+    @Test(arguments: [true, false]) func chunksShrinkTowardTheEndAndAStopEndsTheCut(mapping: Bool) throws {
+        let spans = try fixtureSpans()
+        var bytes: [UInt8] = []
+        for i in 0..<400 { appendLine(i, of: spans, to: &bytes) }
+        let path = tempPath("shrinking-chunks.jsonl")
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        defer { unlink(path) }
+        let fd = open(path, O_RDONLY)
+        defer { close(fd) }
+        let chunk = 16 << 10
+        var sequential = RecordFramer()
+        let expected = RecordDecoder().decode(sequential.feed(bytes) + sequential.finish()).spans.map(\.spanID)
+
+        var progress: [Int64] = [0]
+        var ids: [SpanID] = []
+        let outcome = ParallelDecoder.decode(fd: fd, limit: Int64(bytes.count), workers: 2, chunkBytes: chunk, mapping: mapping) { r, done in
+            progress.append(done)
+            ids += r.spans.map(\.spanID)
+            return true
+        }
+        #expect(outcome.consumed == Int64(bytes.count) && ids == expected)
+        let sizes = zip(progress.dropFirst(), progress).map { Int($0 - $1) }
+        #expect(sizes.count > 8)
+        #expect(sizes.first! >= chunk / 2 && sizes.last! <= chunk / 2, "\(sizes)")
+
+        // Stopped after the third result: what was delivered is a prefix of the file's
+        // spans, and the line number names the line at `consumed`.
+        var delivered: [SpanID] = []
+        var results = 0
+        let stopped = ParallelDecoder.decode(fd: fd, limit: Int64(bytes.count), workers: 2, chunkBytes: chunk, mapping: mapping) { r, _ in
+            delivered += r.spans.map(\.spanID)
+            results += 1
+            return results < 3
+        }
+        #expect(results == 3 && delivered == Array(expected.prefix(delivered.count)))
+        #expect(stopped.consumed < Int64(bytes.count))
+        let linesBefore = bytes[..<Int(stopped.consumed)].filter { $0 == 0x0A }.count
+        #expect(stopped.nextLine == linesBefore + 1)
+    }
+
     /// A mapped window of a file that then shrinks: the pages past the file's new end
     /// read as zeros instead of killing the process with SIGBUS, and the window says so.
     @Test func aMappedWindowOfAShrunkFileReadsAsZeros() throws {
