@@ -419,8 +419,33 @@ struct JSONScanner {
     /// consumed and returned; nil leaves `pos` where it was. One pass, eight bytes at a
     /// time (SWAR): a word's leading digits are found and converted together, and the
     /// byte after them must be the closing quote.
+    @inline(__always)
     mutating func quotedDigits(upTo maxDigits: Int) -> UInt64? {
         let first = pos + 1
+        // Unrolled where three words can be read: a count (1 to 7 digits) takes one word,
+        // a time (19) two whole words and part of a third, with no loop around them.
+        if first + 24 <= length {
+            let w1 = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: first, as: UInt64.self))
+            let n1 = Self.leadingDigits(w1)
+            if n1 < 8 {
+                guard n1 > 0, n1 <= maxDigits else { return nil }
+                return closeDigits(at: first + n1, first: first, Self.digitsValue(w1, n1))
+            }
+            let w2 = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: first + 8, as: UInt64.self))
+            let n2 = Self.leadingDigits(w2)
+            let eight = Self.eightDigitsValue(w1)
+            if n2 < 8 {
+                guard 8 + n2 <= maxDigits else { return nil }
+                let v = n2 == 0 ? eight : eight &* Self.powerOfTen(n2) &+ Self.digitsValue(w2, n2)
+                return closeDigits(at: first + 8 + n2, first: first, v)
+            }
+            let w3 = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: first + 16, as: UInt64.self))
+            let n3 = Self.leadingDigits(w3)
+            guard n3 < 8, 16 + n3 <= maxDigits else { return nil }
+            let sixteen = eight &* 100_000_000 &+ Self.eightDigitsValue(w2)
+            let v = n3 == 0 ? sixteen : sixteen &* Self.powerOfTen(n3) &+ Self.digitsValue(w3, n3)
+            return closeDigits(at: first + 16 + n3, first: first, v)
+        }
         var i = first, v: UInt64 = 0
         while i + 8 <= length {
             let w = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
@@ -462,6 +487,15 @@ struct JSONScanner {
     @inline(__always)
     static func digitsValue(_ w: UInt64, _ n: Int) -> UInt64 {
         var d = (w << (64 - 8 * UInt64(n))) & 0x0F0F_0F0F_0F0F_0F0F
+        d = (d &* 10 &+ (d >> 8)) & 0x00FF_00FF_00FF_00FF
+        d = (d &* 100 &+ (d >> 16)) & 0x0000_FFFF_0000_FFFF
+        return (d &* 10000 &+ (d >> 32)) & 0xFFFF_FFFF
+    }
+
+    /// The value of a word of eight decimal digits (`digitsValue(w, 8)` without the shift).
+    @inline(__always)
+    static func eightDigitsValue(_ w: UInt64) -> UInt64 {
+        var d = w & 0x0F0F_0F0F_0F0F_0F0F
         d = (d &* 10 &+ (d >> 8)) & 0x00FF_00FF_00FF_00FF
         d = (d &* 100 &+ (d >> 16)) & 0x0000_FFFF_0000_FFFF
         return (d &* 10000 &+ (d >> 32)) & 0xFFFF_FFFF

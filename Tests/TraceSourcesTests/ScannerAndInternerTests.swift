@@ -102,20 +102,23 @@ import TraceModel
             #expect(fast == naiveHex(bytes), "\(bytes)")
             if fast != nil { validHex += 1 }
 
-            // A quoted number of 0 to 22 digits, maybe one byte changed, then 0 to 9
-            // more bytes (so it ends at every offset of a word and of the input).
+            // A quoted number of 0 to 22 digits, maybe one byte changed, then 0 to 29
+            // more bytes (so it ends at every offset of a word and of the input, and the
+            // unrolled path, which wants three words to read, meets every length), read
+            // with a limit of 19 digits (times) or 18 (integers).
             let count = next(23)
             var digits = (0..<count).map { _ in UInt8(ascii: "0") + UInt8(next(10)) }
             if round % 4 == 0, count > 0 { digits[next(count)] = edges[next(edges.count)] }
             let closed = round % 7 != 0
-            let text = [UInt8(ascii: "\"")] + digits + (closed ? [UInt8(ascii: "\"")] : []) + (0..<next(10)).map { _ in edges[next(edges.count)] }
+            let text = [UInt8(ascii: "\"")] + digits + (closed ? [UInt8(ascii: "\"")] : []) + (0..<next(30)).map { _ in edges[next(edges.count)] }
+            let limit = round % 2 == 0 ? 19 : 18
             // Byte by byte: the digits after the opening quote, then a closing quote.
             let run = text.dropFirst().prefix { $0 >= 0x30 && $0 <= 0x39 }
-            let naive: UInt64? = !run.isEmpty && run.count <= 19 && text.count > run.count + 1 && text[run.count + 1] == UInt8(ascii: "\"")
+            let naive: UInt64? = !run.isEmpty && run.count <= limit && text.count > run.count + 1 && text[run.count + 1] == UInt8(ascii: "\"")
                 ? run.reduce(0) { $0 &* 10 &+ UInt64($1 - 0x30) } : nil
             text.withUnsafeBytes { raw in
                 var s = JSONScanner(raw)
-                #expect(s.quotedDigits(upTo: 19) == naive, "\(text)")
+                #expect(s.quotedDigits(upTo: limit) == naive, "\(text)")
                 #expect(s.pos == (naive == nil ? 0 : run.count + 2), "\(text)")
             }
             if naive != nil { validDigits += 1 }
