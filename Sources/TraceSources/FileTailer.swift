@@ -45,8 +45,8 @@ public final class FileTailer: Sendable {
         if !spans.isEmpty { tailer.post(.spans(consume spans)) }
         for issue in result.issues { tailer.post(.decodeIssue(issue)) }
         if result.fileShrank {
-            tailer.post(.notice(tailer.follow ? "the file shrank while it loaded: reading it again from its start"
-                                              : "the file shrank while it loaded: its end is gone"))
+            tailer.post(.notice(tailer.follow ? "file shrank: rereading it"
+                                              : "file shrank: its end is gone"))
         }
     }
     fileprivate func pause() { usleep(pollMicroseconds) }
@@ -168,7 +168,7 @@ private struct TailWorker {
             close(fd)
             fd = -1
             framer.reset()
-            tailer.post(.notice("the file was replaced (rotated): reading the new one"))
+            tailer.post(.notice("file rotated: reading new one"))
             return
         }
         var mine = stat()
@@ -177,7 +177,7 @@ private struct TailWorker {
             // Truncated in place: what was before is gone, start over. A catch-up that
             // the truncation cut short said so already.
             lseek(fd, 0, SEEK_SET)
-            if !shrankInCatchUp { tailer.post(.notice("the file was truncated: reading it again from its start")) }
+            if !shrankInCatchUp { tailer.post(.notice("file truncated: rereading it")) }
             shrankInCatchUp = false
             offset = 0
             framer.reset()

@@ -220,9 +220,9 @@ import TraceModel
     @Test func statusBarShowsASourceNoticeUntilTheNextKey() {
         var s = sample()
         s.update(.resize(width: 120, height: 30))
-        s.update(.sourceNotice("the file was truncated: reading it again from its start"))
+        s.update(.sourceNotice("file truncated: rereading it"))
         let text = render(s).text
-        #expect(text.contains("the file was truncated: reading it again from its start"))
+        #expect(text.contains("file truncated: rereading it"))
         #expect(!text.contains("bad record"))
         s.press(.down)
         #expect(!render(s).text.contains("the file was truncated"))

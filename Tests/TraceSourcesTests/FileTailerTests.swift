@@ -85,7 +85,7 @@ import TraceModel
         c.pump()
         #expect(ids(c) == ["a", "b", "after-truncate"], "nothing read twice")
         // Said once, for the status bar.
-        #expect(c.notices == ["the file was truncated: reading it again from its start"])
+        #expect(c.notices == ["file truncated: rereading it"])
         fileRow("Truncated in place while followed", ok: ids(c) == ["a", "b", "after-truncate"], spans: 3)
     }
 
@@ -107,7 +107,7 @@ import TraceModel
         usleep(100_000)
         c.pump()
         #expect(ids(c).sorted() == ["new-1", "new-2", "old-1", "old-2"])
-        #expect(c.notices == ["the file was replaced (rotated): reading the new one"])
+        #expect(c.notices == ["file rotated: reading new one"])
         fileRow("Replaced (rotated) while followed", ok: ids(c).sorted() == ["new-1", "new-2", "old-1", "old-2"], spans: 4)
     }
 
