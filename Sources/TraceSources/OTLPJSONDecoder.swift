@@ -806,13 +806,11 @@ public final class OTLPJSONDecoder {
     }
 
     /// A value this decoder has not seen: asks the shared table, and remembers the answer.
+    /// The table is asked by bytes: a String is made only for a value new to the
+    /// process (invalid UTF-8 stays inline as it came).
     @inline(never)
     private func shareNew(_ bytes: UnsafeRawBufferPointer, key: UInt32, hint: inout Int32) -> UInt32 {
-        let text = String(decoding: bytes, as: UTF8.self)
-        // Invalid UTF-8 is repaired by decoding: the text no longer matches the bytes,
-        // which stay inline as they came.
-        guard text.utf8.count == bytes.count else { return 0 }
-        switch AttributeStrings.share(text, key: key - 1) {
+        switch AttributeStrings.share(bytes: bytes, key: key - 1) {
         case .shared(let id):
             sharedValues.add(bytes, id + 1, hint: &hint)
             return id + 1

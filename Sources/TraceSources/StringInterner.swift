@@ -1,13 +1,14 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import TraceModel
 
 /// Shares one value among equal strings (service names, span names, attribute keys
 /// repeat across millions of spans). Lookup by raw bytes avoids building a String for
 /// every repeat. `Value` is the string itself, or what is derived from it once (an
 /// attribute key's encoded form).
 ///
-/// An open-addressed table over a byte pool, hashed with a fast seeded word hash: this
+/// An open-addressed table over a byte pool, hashed with a fast seeded word hash (`ByteHash`): this
 /// runs a dozen times per span, where the standard library's SipHash and a dictionary
 /// of buckets cost more than the scanning around it. A probe never runs past
 /// `maxProbe` slots — a string that would is returned unshared — so input crafted to
@@ -69,7 +70,7 @@ final class Interner<Value> {
         // Inlined: the guess is right for most keys, and checking it costs less than
         // the call to the table lookup would.
         if let value = cached(bytes, hint: &hint) { return value }
-        return internNew(Self.hash(bytes, seed: seed), bytes, hint: &hint)
+        return internNew(ByteHash.hash(bytes, seed: seed), bytes, hint: &hint)
     }
 
     /// Like `intern(_:hint:)`, the guess taken from `following`: for each entry
@@ -117,7 +118,7 @@ final class Interner<Value> {
 
     @inline(never)
     private func find(_ bytes: UnsafeRawBufferPointer, hint: inout Int32) -> Value? {
-        let h = Self.hash(bytes, seed: seed)
+        let h = ByteHash.hash(bytes, seed: seed)
         let mask = slotCount - 1
         var i = Int(truncatingIfNeeded: h) & mask
         for _ in 0..<Self.maxProbe {
@@ -139,7 +140,7 @@ final class Interner<Value> {
     /// new entry, or -1.
     func add(_ bytes: UnsafeRawBufferPointer, _ value: Value, hint: inout Int32) {
         if values.count >= capacity { removeAll() }
-        hint = poolCount + bytes.count < Int(Int32.max) ? insert(Self.hash(bytes, seed: seed), bytes, value) : -1
+        hint = poolCount + bytes.count < Int(Int32.max) ? insert(ByteHash.hash(bytes, seed: seed), bytes, value) : -1
     }
 
     func removeAll() {
@@ -198,36 +199,6 @@ final class Interner<Value> {
         slots.initialize(repeating: Slot(), count: slotCount)
         for j in 0..<oldCount where oldSlots[j].hash != 0 { _ = place(oldSlots[j], in: slots, count: slotCount) }
         oldSlots.deallocate()
-    }
-
-    /// A multiply-mix hash over 8-byte words, keyed by a per-table random seed. The
-    /// last word overlaps the one before it (and short strings are read as two 4-byte
-    /// or three 1-byte loads), so no byte-by-byte tail loop runs.
-    @inline(__always)
-    static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
-        let k: UInt64 = 0x9E37_79B9_7F4A_7C15
-        let n = bytes.count
-        var h = seed ^ (UInt64(n) &* k)
-        var last: UInt64 = 0
-        if n >= 8 {
-            var i = 0
-            while i + 8 < n {
-                h = (h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k
-                h ^= h >> 29
-                i += 8
-            }
-            last = bytes.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-        } else if n >= 4 {
-            last = UInt64(bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self)) << 32
-                | UInt64(bytes.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
-        } else if n > 0 {
-            last = UInt64(bytes[0]) << 16 | UInt64(bytes[n >> 1]) << 8 | UInt64(bytes[n - 1])
-        }
-        h = (h ^ last) &* k
-        h ^= h >> 29
-        h = (h ^ (h >> 32)) &* 0xD6E8_FEB8_6659_FD93
-        h ^= h >> 32
-        return h | (1 << 63)
     }
 }
 

@@ -243,12 +243,12 @@ import TraceModel
             for position in 0..<max(length, 1) {
                 var bytes = [UInt8](repeating: 0x41, count: length)
                 if length > 0 { bytes[position] = 0x42 }
-                seen.insert(bytes.withUnsafeBytes { Interner<String>.hash($0, seed: 1) })
+                seen.insert(bytes.withUnsafeBytes { ByteHash.hash($0, seed: 1) })
             }
         }
         #expect(seen.count == 1 + (1..<24).reduce(0, +))
         let x = Array("service.name".utf8)
-        #expect(x.withUnsafeBytes { Interner<String>.hash($0, seed: 1) } != x.withUnsafeBytes { Interner<String>.hash($0, seed: 2) })
+        #expect(x.withUnsafeBytes { ByteHash.hash($0, seed: 1) } != x.withUnsafeBytes { ByteHash.hash($0, seed: 2) })
     }
 
     /// Used as a cache (the decoder's shared-value numbers): `cached` finds only what

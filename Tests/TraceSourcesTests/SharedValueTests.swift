@@ -59,6 +59,21 @@ import TraceModel
         #expect(lastList.packedSize >= addressBytes && lastList.packedSize < inlineLast.packedSize)
     }
 
+    /// Asked by bytes (as the decoder asks) or by text, a value gets one number; bytes
+    /// that are not valid UTF-8 are never numbered (their text would not match them).
+    @Test func bytesAndTextShareOneNumber() {
+        let text = "value \(UUID()) é"
+        let byText = AttributeStrings.share(text, key: 0)
+        let byBytes = Array(text.utf8).withUnsafeBytes { AttributeStrings.share(bytes: $0, key: 0) }
+        #expect(byText == byBytes)
+        guard case .shared(let id) = byBytes else { Issue.record("not shared"); return }
+        #expect(AttributeStrings.value(id) == text)
+        let again = Array(text.utf8).withUnsafeBytes { AttributeStrings.share(bytes: $0, key: 1) }
+        #expect(again == byBytes)
+        let invalid: [UInt8] = Array("bad \(UUID()) ".utf8) + [0xFF, 0x41]
+        #expect(invalid.withUnsafeBytes { AttributeStrings.share(bytes: $0, key: 0) } == .inline)
+    }
+
     @Test func longValuesStayInline() {
         let long = String(repeating: "x", count: AttributeStrings.maxLength + 1)
         #expect(AttributeStrings.share(long, key: 0) == .inline)
