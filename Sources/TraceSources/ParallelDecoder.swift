@@ -115,7 +115,8 @@ public enum ParallelDecoder {
         var stopped = false
         // Chunks are mapped windows of the file where it can be mapped, read into
         // buffers where not (or when no window is free).
-        var unmappable = !mapping
+        let file = mapping ? MappedFile(fd: fd, limit: limit) : nil
+        var unmappable = file == nil
         var inputLeft = true
 
         // In place: a copy of the result would share its spans, and the store, taking
@@ -138,8 +139,8 @@ public enum ParallelDecoder {
                 return nil
             }
             let size = chunkSize(at: offset, limit: limit, chunkBytes: chunkBytes, workers: pool == nil ? 1 : workers)
-            if !unmappable, let window = MappedFileWindow.map(fd: fd, at: offset, size: size, limit: limit,
-                                                              maxRecordBytes: maxRecordBytes, unmappable: &unmappable) {
+            if !unmappable, let window = file?.window(at: offset, size: size, limit: limit,
+                                                      maxRecordBytes: maxRecordBytes, unmappable: &unmappable) {
                 offset += Int64(window.bytes.count)
                 return .mapped(window)
             }
@@ -192,7 +193,7 @@ public enum ParallelDecoder {
 
     /// Frames and decodes one chunk (it ends just after a newline): its result with
     /// issues numbered from its first line as 1, its number of lines, and its buffer
-    /// to read into again (a mapped window is unmapped).
+    /// to read into again.
     static func decodeChunk(_ chunk: Chunk, with decoder: RecordDecoder) -> (RecordDecoder.Result, lines: Int, spare: [UInt8]?) {
         var framer = RecordFramer(firstLine: 1)
         var result: RecordDecoder.Result
@@ -209,7 +210,7 @@ public enum ParallelDecoder {
                 result.issues.removeAll()
                 result.fileShrank = true
             }
-            window.unmap()
+            window.decoded()
         }
         let tail = decoder.decode(framer.finish())
         result.spans += tail.spans
@@ -217,8 +218,8 @@ public enum ParallelDecoder {
         return (result, framer.nextLine - 1, spare)
     }
 
-    /// A chunk's bytes: read into a buffer (recycled after), or a mapped window
-    /// (unmapped after).
+    /// A chunk's bytes: read into a buffer (recycled after), or a window of the mapped
+    /// file (which stays mapped while a window of it is held).
     enum Chunk {
         case buffer([UInt8])
         case mapped(MappedFileWindow)
@@ -435,9 +436,6 @@ private final class WorkerPool: @unchecked Sendable {
     func shutDown() {
         condition.lock()
         closing = true
-        for job in jobs[jobHead...] {
-            if case .mapped(let window) = job.chunk { window.unmap() }
-        }
         jobs.removeAll()
         jobHead = 0
         condition.broadcast()

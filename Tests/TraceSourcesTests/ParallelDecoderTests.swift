@@ -178,7 +178,63 @@ import TraceModel
         #expect(Array(window.bytes.prefix(inFile)) == Array(bytes[100..<8192]))
         #expect(window.bytes[inFile...].allSatisfy { $0 == 0 })
         #expect(window.wasCutShort)
-        window.unmap()
+    }
+
+    /// A small file stays mapped whole to the end of its load (dropping pages while
+    /// another thread runs costs that thread a TLB flush); a larger one gives each
+    /// window's pages back once it is decoded, so what the load holds stays small.
+    @Test func decodedWindowsOfALargeFileGiveTheirPagesBack() throws {
+        // 64 KiB of whole lines, written again and again.
+        let line = Array(#"{"resourceSpans":[]}"#.utf8) + [0x0A]
+        let block = Data(Array([[UInt8]](repeating: line, count: (64 << 10) / line.count).joined()))
+        for (blocks, dropped) in [(64, false), (320, true)] {
+            let size = Int64(block.count * blocks)
+            #expect((size > MappedFile.keptWholeBytes) == dropped)
+            let path = tempPath("pages.jsonl")
+            #expect(FileManager.default.createFile(atPath: path, contents: nil))
+            defer { unlink(path) }
+            let writer = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            for _ in 0..<blocks { writer.write(block) }
+            try writer.close()
+            let fd = open(path, O_RDONLY)
+            defer { close(fd) }
+            let file = try #require(MappedFile(fd: fd, limit: size))
+            var unmappable = false
+            let window = try #require(file.window(at: 1 << 20, size: 2 << 20, limit: size,
+                                                  maxRecordBytes: 1 << 20, unmappable: &unmappable))
+            // Read a byte a page, as the decoder would read them all.
+            #expect(stride(from: 0, to: window.bytes.count, by: 4096).reduce(0) { $0 &+ Int(window.bytes[$1]) } > 0)
+            let touched = residentKiB(window.bytes)
+            #expect(touched >= 1900, "\(touched) KiB resident after reading 2 MiB")
+            window.decoded()
+            let after = residentKiB(window.bytes)
+            // Dropped: what is left are pages the kernel mapped around the ones read
+            // (it maps up to 64 KiB about each fault), outside the window.
+            #expect(dropped ? after <= 128 : after == touched, "\(after) KiB resident after decoding")
+        }
+    }
+
+    /// Resident KiB of the mappings over `range` (/proc/self/smaps).
+    private func residentKiB(_ range: UnsafeRawBufferPointer) -> Int {
+        let low = UInt(bitPattern: range.baseAddress), high = low + UInt(range.count)
+        // Read to its end by hand: /proc files have no size for Foundation to go by.
+        let fd = open("/proc/self/smaps", O_RDONLY)
+        guard fd >= 0 else { return -1 }
+        defer { close(fd) }
+        var data: [UInt8] = [], buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while case let n = buffer.withUnsafeMutableBytes({ read(fd, $0.baseAddress, $0.count) }), n > 0 { data += buffer[0..<n] }
+        let smaps = String(decoding: data, as: UTF8.self)
+        var total = 0, overlapping = false
+        for line in smaps.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if let first = fields.first, first.contains("-"), !first.hasSuffix(":") {
+                let bounds = first.split(separator: "-").compactMap { UInt($0, radix: 16) }
+                overlapping = bounds.count == 2 && bounds[0] < high && bounds[1] > low
+            } else if overlapping, fields.first == "Rss:", fields.count >= 2, let kib = Int(fields[1]) {
+                total += kib
+            }
+        }
+        return total
     }
 
     /// A file cut short while the catch-up decodes it: nothing crashes, what was decoded
