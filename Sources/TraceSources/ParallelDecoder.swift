@@ -113,8 +113,8 @@ public enum ParallelDecoder {
         // of an 11 MB load (median of 30, on a slow spell of 13 ms loads), four 0.12 ms.
         let window = max(2 * workers, min(4 * workers, (16 << 20) / max(1, chunkBytes)))
         var stopped = false
-        // Chunks are mapped windows of the file where it can be mapped, read into
-        // buffers where not (or when no window is free).
+        // Chunks are windows of the file mapped once (`MappedFile`) where it can be
+        // mapped, read into buffers where not (or when no guard slot is free).
         let file = mapping ? MappedFile(fd: fd, limit: limit) : nil
         var unmappable = file == nil
         var inputLeft = true
