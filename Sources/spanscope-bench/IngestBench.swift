@@ -11,14 +11,17 @@ struct IngestBench {
     func run(_ report: inout Report) throws {
         printErr("ingest")
         for file in corpus.mixed {
-            // Best of three on both sides: single runs on this shared box vary by ±30%,
-            // and its speed drifts within a minute. Rounds alternate spanscope's runs
+            // Best of several rounds on both sides: single runs on this shared box vary by
+            // ±30%, and its speed drifts within a minute. Rounds alternate spanscope's runs
             // with the references' (one timed pass each), so a fast or slow spell
-            // reaches both sides alike instead of one side's three runs.
+            // reaches both sides alike instead of one side's runs.
             var sequential = Double.infinity, parallel = Double.infinity, newlines = Double.infinity
             var orjson: Double?, simdjson: Double?
             var orjsonMissing = false, simdjsonMissing = false
-            for _ in 0..<plan.repeats {
+            // A small file's runs take milliseconds, where one interruption is a large
+            // share: it gets more rounds (seven in a full run), on both sides alike.
+            let rounds = file.bytes < 50_000_000 ? 2 * plan.repeats + 1 : plan.repeats
+            for _ in 0..<rounds {
                 sequential = min(sequential, try ingest(file, workers: 1))
                 parallel = min(parallel, try ingest(file, workers: workers))
                 newlines = min(newlines, countNewlines(file.path))
