@@ -223,6 +223,8 @@ public struct AppState: Sendable {
         /// (30 MB for a million spans in small traces).
         var state: KeptFindingsState?
         var findings: [Finding]
+        /// False when a budgeted pass checked only part of the trace.
+        var complete = true
     }
     final class KeptFindingsState: Sendable {
         let state: TraceFindings
@@ -279,19 +281,35 @@ public struct AppState: Sendable {
 
     /// One trace's findings, from the cache unless the trace changed since, then brought
     /// up to date incrementally.
-    mutating func findings(for trace: Trace) -> [Finding] { findingsEntry(for: trace).findings }
+    mutating func findings(for trace: Trace) -> [Finding] {
+        var unlimited = Int.max
+        return findingsEntry(for: trace, budget: &unlimited)!.findings
+    }
 
-    private mutating func findingsEntry(for trace: Trace) -> FindingsEntry {
-        if let cached = findingsCache.current(trace.id, generation: trace.storeGeneration) { return cached }
+    /// The same within a budget of spans to check, taken from `budget`: a big trace may
+    /// come back partly checked (`complete` false) and nil means the budget was spent
+    /// before this trace. A small trace is checked whole or not at all.
+    mutating func findingsEntry(for trace: Trace, budget: inout Int) -> FindingsEntry? {
+        if let cached = findingsCache.current(trace.id, generation: trace.storeGeneration), cached.complete { return cached }
+        let small = trace.spanCount < Self.keepsFindingsStateFrom
+        guard budget > 0 else { return nil }
         // Taken out while updated, so its arrays are not copied; for a big trace only
         // new spans and adopted orphans are checked, a small one is checked whole.
         var state = findingsCache.take(trace.id)?.state?.state ?? TraceFindings()
-        state.update(trace, config: insightConfig, memo: &insightMemo)
-        let kept = trace.spanCount >= Self.keepsFindingsStateFrom ? KeptFindingsState(state) : nil
-        let entry = FindingsEntry(state: kept, findings: state.findings)
+        budget -= state.update(trace, config: insightConfig, memo: &insightMemo, limit: small ? .max : budget)
+        let complete = state.isComplete(for: trace)
+        let kept = !small || !complete ? KeptFindingsState(state) : nil
+        let entry = FindingsEntry(state: kept, findings: state.findings, complete: complete)
         findingsCache.set(entry, trace.id, generation: trace.storeGeneration)
         return entry
     }
+
+    /// Spans a services or Insights refresh checks for findings at most; past them the
+    /// rest waits for the next tick (`findingsBehind`), so a big load is checked in short
+    /// steps between key reads instead of holding the keys up for seconds.
+    public var findingsBudgetSpans = 4_000
+    /// Spans of held traces not checked yet by the shown view's findings pass.
+    public internal(set) var findingsBehind = 0
 
     /// Errors and warnings found per service, over every held trace; recounts only the
     /// traces that changed since the last time.
@@ -299,9 +317,22 @@ public struct AppState: Sendable {
         // Taken out while it asks this state for findings (which updates the cache).
         var totals = findingTotals
         findingTotals = FindingTotals()
-        withFindingsPass { state in totals.update(with: state.store) { state.findings(for: $0) } }
+        var budget = findingsBudgetSpans
+        withFindingsPass { state in totals.update(with: state.store) { state.findingsEntry(for: $0, budget: &budget) } }
         findingTotals = totals
+        findingsBehind = uncheckedSpans(in: totals.pending)
         return totals.byService
+    }
+
+    /// Spans of these traces that their findings have not covered yet.
+    func uncheckedSpans(in ids: [TraceID]) -> Int {
+        var sum = 0
+        for id in ids {
+            guard let trace = store.traces[id] else { continue }
+            let checked = findingsCache.current(id, generation: trace.storeGeneration)?.state?.state.checked ?? 0
+            sum += max(0, trace.spanCount - checked)
+        }
+        return sum
     }
 
     /// Every held trace's findings, recomputed only for traces that changed.

@@ -7,29 +7,50 @@ import TraceModel
 struct FindingTotals: Sendable {
     typealias Counts = [(service: String, errors: Int, warnings: Int)]
     private(set) var byService: [String: (errors: Int, warnings: Int)] = [:]
-    /// What each trace added to `byService`, and for which version of it.
-    private var counted: [TraceID: (generation: Int, counts: Counts)] = [:]
+    /// What each trace added to `byService`, for which version of it, and whether its
+    /// findings were complete then.
+    private var counted: [TraceID: (generation: Int, complete: Bool, counts: Counts)] = [:]
     private var cursor = ChangeCursor()
+    /// Traces changed but not counted whole yet: the findings budget ran out first.
+    private(set) var pending: [TraceID] = []
 
-    /// Brings the totals up to date with the store; `findings` gives a trace's findings.
-    mutating func update(with store: TraceStore, findings: (Trace) -> [Finding]) {
+    /// Brings the totals up to date with the store as far as `findings` goes: it gives
+    /// a trace's findings, maybe partial, or nil once its budget is spent. Traces it
+    /// did not finish are taken up again by the next update.
+    mutating func update(with store: TraceStore, findings: (Trace) -> AppState.FindingsEntry?) {
+        var todo: [TraceID]
         if let changed = cursor.changes(in: store) {
-            for id in changed {
-                let trace = store.traces[id]
-                if let trace, counted[id]?.generation == trace.storeGeneration { continue }
-                if let old = counted.removeValue(forKey: id) { apply(old.counts, sign: -1) }
-                guard let trace else { continue }
-                count(trace, findings(trace))
-            }
+            todo = pending.isEmpty ? changed : Self.union(pending, changed)
         } else {
             byService = [:]
             counted = [:]
-            let traces = store.traces.values
-            for i in traces.indices { count(traces[i], findings(traces[i])) }
+            todo = Array(store.traces.keys)
+        }
+        pending = []
+        for (k, id) in todo.enumerated() {
+            guard let trace = store.traces[id] else {
+                if let old = counted.removeValue(forKey: id) { apply(old.counts, sign: -1) }
+                continue
+            }
+            if let c = counted[id], c.complete, c.generation == trace.storeGeneration { continue }
+            guard let entry = findings(trace) else {
+                // Out of budget: the rest keeps its old counts until it is checked.
+                pending += todo[k...]
+                break
+            }
+            if let old = counted.removeValue(forKey: id) { apply(old.counts, sign: -1) }
+            count(trace, entry.findings, complete: entry.complete)
+            if !entry.complete { pending.append(id) }
         }
     }
 
-    private mutating func count(_ trace: Trace, _ findings: [Finding]) {
+    /// `first` then those of `second` not in it.
+    static func union(_ first: [TraceID], _ second: [TraceID]) -> [TraceID] {
+        var seen = Set(first)
+        return first + second.filter { seen.insert($0).inserted }
+    }
+
+    private mutating func count(_ trace: Trace, _ findings: [Finding], complete: Bool) {
         var counts: Counts = []
         for f in findings where f.severity >= .warning {
             let k = counts.firstIndex { $0.service == f.service } ?? {
@@ -39,7 +60,7 @@ struct FindingTotals: Sendable {
             if f.severity == .error { counts[k].errors += 1 } else { counts[k].warnings += 1 }
         }
         apply(counts, sign: 1)
-        counted[trace.id] = (trace.storeGeneration, counts)
+        counted[trace.id] = (trace.storeGeneration, complete, counts)
     }
 
     private mutating func apply(_ counts: Counts, sign: Int) {

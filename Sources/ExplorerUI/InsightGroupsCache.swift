@@ -19,29 +19,51 @@ struct InsightGroupsCache: Sendable {
     }
 
     private var groups: [Key: Group] = [:]
-    /// What each trace put in: its version, the groups it has findings in, its names.
-    private var counted: [TraceID: (generation: Int, keys: [Key], names: NameCardinalityTally.Names)] = [:]
+    /// What each trace put in: its version, whether its findings were complete, the
+    /// groups it has findings in, its names.
+    private var counted: [TraceID: (generation: Int, complete: Bool, keys: [Key], names: NameCardinalityTally.Names)] = [:]
     private var names = NameCardinalityTally()
     private var templates = NameTemplateMemo()
     private var cursor = ChangeCursor()
 
-    /// Brings the groups up to date; `findings` gives a trace's findings.
-    mutating func update(with store: TraceStore, config: InsightConfig, findings: (Trace) -> [Finding]) -> [InsightGroup] {
+    /// Traces changed but not grouped whole yet: the findings budget ran out first.
+    private(set) var pending: [TraceID] = []
+
+    /// Brings the groups up to date as far as `findings` goes: it gives a trace's
+    /// findings, maybe partial, or nil once its budget is spent. Traces it did not
+    /// finish are taken up again by the next update.
+    mutating func update(with store: TraceStore, config: InsightConfig, findings: (Trace) -> AppState.FindingsEntry?) -> [InsightGroup] {
+        let todo: [TraceID]
+        let whole: Bool
         if let changed = cursor.changes(in: store) {
-            for id in changed {
-                let trace = store.traces[id]
-                if let trace, counted[id]?.generation == trace.storeGeneration { continue }
-                if let old = counted.removeValue(forKey: id) { remove(id, old.keys, old.names) }
-                if let trace { add(trace, findings(trace), inPlace: true) }
-            }
+            todo = pending.isEmpty ? changed : FindingTotals.union(pending, changed)
+            whole = false
         } else {
             groups = [:]
             counted = [:]
             names = NameCardinalityTally()
-            let traces = store.traces.values
-            // Appended, then each group ordered once (placing each run would move the
-            // group's tail once per trace).
-            for i in traces.indices { add(traces[i], findings(traces[i]), inPlace: false) }
+            todo = Array(store.traces.keys)
+            whole = true
+        }
+        pending = []
+        for (k, id) in todo.enumerated() {
+            guard let trace = store.traces[id] else {
+                if let old = counted.removeValue(forKey: id) { remove(id, old.keys, old.names) }
+                continue
+            }
+            if let c = counted[id], c.complete, c.generation == trace.storeGeneration { continue }
+            guard let entry = findings(trace) else {
+                // Out of budget: the rest keeps its old groups until it is checked.
+                pending += todo[k...]
+                break
+            }
+            if let old = counted.removeValue(forKey: id) { remove(id, old.keys, old.names) }
+            // Appended on a whole pass, then each group ordered once (placing each run
+            // would move the group's tail once per trace).
+            add(trace, entry.findings, complete: entry.complete, inPlace: !whole)
+            if !entry.complete { pending.append(id) }
+        }
+        if whole {
             for key in Array(groups.keys) { groups[key]!.findings.sort { InsightsView.byTraceAndSpan($0, $1) } }
         }
         var out: [InsightGroup] = []
@@ -55,7 +77,7 @@ struct InsightGroupsCache: Sendable {
         return InsightsView.ordered(out)
     }
 
-    private mutating func add(_ trace: Trace, _ findings: [Finding], inPlace: Bool) {
+    private mutating func add(_ trace: Trace, _ findings: [Finding], complete: Bool, inPlace: Bool) {
         var byKey: [Key: [Finding]] = [:]
         var keys: [Key] = []
         for f in findings {
@@ -75,9 +97,11 @@ struct InsightGroupsCache: Sendable {
             group.traces += 1
             groups[key] = group
         }
-        let traceNames = NameCardinalityTally.names(in: trace, templates: &templates)
+        // Names are tallied once the trace is checked whole: a big trace checked in
+        // steps would be read whole at each.
+        let traceNames = complete ? NameCardinalityTally.names(in: trace, templates: &templates) : NameCardinalityTally.Names()
         names.add(traceNames)
-        counted[trace.id] = (trace.storeGeneration, keys, traceNames)
+        counted[trace.id] = (trace.storeGeneration, complete, keys, traceNames)
     }
 
     private mutating func remove(_ id: TraceID, _ keys: [Key], _ traceNames: NameCardinalityTally.Names) {

@@ -96,8 +96,8 @@ enum InsightsView {
             let slot = state.servicePalette[g.service] ?? 1
             x += canvas.put(DisplayWidth.pad(g.service, to: serviceWidth - 1) + " ", x: x, y: y, style: selected ?? Style(.service(slot)))
             x += canvas.put(DisplayWidth.pad(g.rule.title, to: titleWidth), x: x, y: y, style: selected ?? Style())
-            x += canvas.put(DisplayWidth.pad(String(g.findings.count), to: countWidth, alignRight: true), x: x, y: y, style: selected ?? Style())
-            canvas.put(DisplayWidth.pad(String(g.traceCount), to: traceWidth, alignRight: true), x: x, y: y, style: selected ?? Style(.muted))
+            x += canvas.put(DisplayWidth.pad(Table.count(g.findings.count, width: countWidth), to: countWidth, alignRight: true), x: x, y: y, style: selected ?? Style())
+            canvas.put(DisplayWidth.pad(Table.count(g.traceCount, width: traceWidth), to: traceWidth, alignRight: true), x: x, y: y, style: selected ?? Style(.muted))
         }
     }
 }

@@ -66,6 +66,25 @@ enum Table {
         return "\(p.scroll + 1)–\(last) of \(count)"
     }
 
+    /// A count for a right-aligned column `width` cells wide, keeping a blank before it
+    /// so it never runs into the column on its left: in full while that fits
+    /// ("980,397"), else shortened ("1.0M", "250k").
+    static func count(_ n: Int, width: Int) -> String {
+        let full = grouped(n)
+        return full.count < width ? full : abbreviated(n)
+    }
+
+    /// "1.2k", "250k", "1.0M", "3.4G": rounded down, so a count never reads larger
+    /// than it is; at most four characters below a trillion.
+    static func abbreviated(_ n: Int) -> String {
+        guard n >= 1_000 else { return String(n) }
+        let units: [(Int, String)] = [(1_000_000_000, "G"), (1_000_000, "M"), (1_000, "k")]
+        let (size, unit) = units.first { n >= $0.0 }!
+        let whole = n / size
+        if whole >= 10 { return String(whole) + unit }
+        return "\(whole).\(n % size * 10 / size)" + unit
+    }
+
     static func grouped(_ n: Int) -> String {
         let s = String(n)
         guard n >= 10_000 else { return s }

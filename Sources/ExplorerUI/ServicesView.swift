@@ -29,8 +29,8 @@ enum ServicesView {
             let slot = state.servicePalette[row.name] ?? 1
             canvas.put(" " + DisplayWidth.pad(row.name, to: nameWidth), x: rect.x, y: y, style: selected ?? Style(.service(slot)))
             let cells: [(String, Style)] = [
-                (Table.grouped(row.spanCount), Style()),
-                (Table.grouped(row.traceCount), Style()),
+                (Table.count(row.spanCount, width: 8), Style()),
+                (Table.count(row.traceCount, width: 8), Style()),
                 (String(format1(row.errorRate * 100)) + "%", row.errorCount > 0 ? Style(.error) : Style(.muted)),
                 (DurationFormat.format(row.p50), Style()),
                 (DurationFormat.format(row.p95), row.p95 > row.p50 * 5 ? Style(.warning) : Style()),
@@ -45,7 +45,8 @@ enum ServicesView {
             }
             do {
                 let f = state.services.findings[row.name] ?? (0, 0)
-                let text = f.errors + f.warnings == 0 ? "·" : [f.errors > 0 ? "\(f.errors)E" : nil, f.warnings > 0 ? "\(f.warnings)W" : nil]
+                let text = f.errors + f.warnings == 0 ? "·" : [f.errors > 0 ? "\(Table.count(f.errors, width: 5))E" : nil,
+                                                              f.warnings > 0 ? "\(Table.count(f.warnings, width: 5))W" : nil]
                     .compactMap { $0 }.joined(separator: " ")
                 canvas.put(DisplayWidth.pad(text, to: findingsWidth, alignRight: true), x: x, y: y,
                            style: selected ?? Style(f.errors > 0 ? .error : f.warnings > 0 ? .warning : .muted))

@@ -28,6 +28,7 @@ enum StatusBar {
         var counts = " \(Table.grouped(spans)) span\(spans == 1 ? "" : "s") · \(Table.grouped(traces)) trace\(traces == 1 ? "" : "s")"
         if state.store.evictedTraces > 0 { counts += " · \(Table.grouped(state.store.evictedTraces)) evicted" }
         if state.store.spansOverCap > 0 { counts += " · \(Table.grouped(state.store.spansOverCap)) over the per-trace cap" }
+        if state.findingsBehind > 0 { counts += " · checking \(Table.grouped(state.findingsBehind))" }
         x += canvas.put(counts + " ", x: x, y: y, style: base)
         let live = state.paused ? " ⏸ PAUSED" + (state.held.isEmpty ? "" : " +\(state.held.count)") + " " : " LIVE "
         let right = (state.message.map { $0 + "  " } ?? "") + live

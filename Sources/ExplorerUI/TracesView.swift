@@ -53,8 +53,8 @@ enum TracesView {
             let name = (row.hasRoot ? "" : "⚠ ") + row.rootName
             x += canvas.put(DisplayWidth.pad(name, to: nameWidth), x: x, y: y, style: selected ?? Style(row.hasRoot ? .text : .warning))
             x += canvas.put(DisplayWidth.pad(DurationFormat.format(row.duration), to: 10, alignRight: true), x: x, y: y, style: selected ?? Style())
-            x += canvas.put(DisplayWidth.pad(String(row.spanCount), to: 7, alignRight: true), x: x, y: y, style: selected ?? Style(.muted))
-            x += canvas.put(DisplayWidth.pad(row.errorCount > 0 ? String(row.errorCount) : "·", to: 5, alignRight: true),
+            x += canvas.put(DisplayWidth.pad(Table.count(row.spanCount, width: 7), to: 7, alignRight: true), x: x, y: y, style: selected ?? Style(.muted))
+            x += canvas.put(DisplayWidth.pad(row.errorCount > 0 ? Table.count(row.errorCount, width: 5) : "·", to: 5, alignRight: true),
                             x: x, y: y, style: selected ?? Style(row.errorCount > 0 ? .error : .muted))
             canvas.put("  " + scale.bar(start: 0, end: row.duration, width: barWidth), x: x, y: y,
                        style: selected ?? Style(row.errorCount > 0 ? .barError : .bar))

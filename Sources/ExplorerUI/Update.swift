@@ -87,6 +87,8 @@ extension AppState {
             if store.generation != shownGeneration && now - (lastRefreshMillis ?? now - refreshIntervalMillis) >= refreshIntervalMillis {
                 lastRefreshMillis = now
                 refresh()
+            } else if findingsBehind > 0 {
+                continueFindings()
             }
         }
         return []
@@ -664,20 +666,40 @@ extension AppState {
         guard store.generation != shownGeneration else { return }
         shownGeneration = store.generation
         needsRender = true
+        findingsBehind = 0
         switch screen {
         case .services: refreshServices()
         case .traces: refreshTraces()
         case .waterfall: refreshWaterfall()
-        case .insights:
-            // Let go of the groups shown, so the cache's arrays are changed in place.
-            insights.groups = []
-            var cache = insightGroupsCache
-            insightGroupsCache = InsightGroupsCache()
-            let store = self.store, config = insightConfig
-            insights.groups = withFindingsPass { state in cache.update(with: store, config: config) { state.findings(for: $0) } }
-            insightGroupsCache = cache
+        case .insights: refreshInsightGroups()
         }
         clampAll()
+    }
+
+    /// The findings pass of the services or Insights view goes on where the last one
+    /// ran out of budget (the lists themselves wait for their refresh interval).
+    private mutating func continueFindings() {
+        switch screen {
+        case .services: services.findings = findingCountsByService()
+        case .insights: refreshInsightGroups()
+        case .traces, .waterfall: findingsBehind = 0
+        }
+        needsRender = true
+        clampAll()
+    }
+
+    private mutating func refreshInsightGroups() {
+        // Let go of the groups shown, so the cache's arrays are changed in place.
+        insights.groups = []
+        var cache = insightGroupsCache
+        insightGroupsCache = InsightGroupsCache()
+        let store = self.store, config = insightConfig
+        var budget = findingsBudgetSpans
+        insights.groups = withFindingsPass { state in
+            cache.update(with: store, config: config) { state.findingsEntry(for: $0, budget: &budget) }
+        }
+        insightGroupsCache = cache
+        findingsBehind = uncheckedSpans(in: cache.pending)
     }
 
     private mutating func refreshServices() {

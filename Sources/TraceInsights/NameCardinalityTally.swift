@@ -7,6 +7,9 @@ public struct NameCardinalityTally: Sendable {
     /// One trace's span names that differ from their pattern, once each.
     public struct Names: Sendable {
         fileprivate var entries: [Entry] = []
+        /// None: a trace not tallied yet.
+        public init() {}
+        fileprivate init(entries: [Entry]) { self.entries = entries }
     }
 
     fileprivate struct Entry: Hashable, Sendable {

@@ -53,8 +53,18 @@ public struct TraceFindings: Sendable {
         return spanFindings + rootFindings + resourceFindings
     }
 
-    /// Brings the findings up to `trace` as it is now.
-    public mutating func update(_ trace: Trace, config: InsightConfig, memo: inout Insights.Memo) {
+    /// Whether every span of `trace` as it is now has been checked.
+    public func isComplete(for trace: Trace) -> Bool {
+        checked == trace.spanCount && instance == trace.createdGeneration && traceID == trace.id
+            && duplicateCount == trace.duplicateCount
+    }
+
+    /// Brings the findings up to `trace` as it is now, or part of the way: at most
+    /// `limit` spans not checked before are checked (the rest wait for the next update,
+    /// so a caller can spread a big trace's check over many short steps). Returns how
+    /// many spans it checked.
+    @discardableResult
+    public mutating func update(_ trace: Trace, config: InsightConfig, memo: inout Insights.Memo, limit: Int = .max) -> Int {
         let stamp = memo.stamp(for: config)
         if instance != trace.createdGeneration || traceID != trace.id || configStamp != stamp
             || duplicateCount != trace.duplicateCount || checked > trace.spanCount {
@@ -64,7 +74,8 @@ public struct TraceFindings: Sendable {
             configStamp = stamp
             duplicateCount = trace.duplicateCount
         }
-        guard checked < trace.spanCount || !orphans.isEmpty else { return }
+        guard checked < trace.spanCount || !orphans.isEmpty else { return 0 }
+        let end = checked + min(max(0, limit), trace.spanCount - checked)
         var checker = SpanChecker(trace: trace, config: config, settled: settled)
 
         // Orphans whose parent arrived: their old findings go, new ones are merged in.
@@ -91,7 +102,7 @@ public struct TraceFindings: Sendable {
         orphans = stillOrphans
 
         let rootsBefore = rootCount
-        for i in checked..<trace.spanCount {
+        for i in checked..<end {
             let span = trace.spans[i]
             checker.check(span, memo: &memo) { spanFindings.append($0); producers.append(i) }
             if !span.hasParent {
@@ -117,7 +128,8 @@ public struct TraceFindings: Sendable {
                 }
             }
         }
-        checked = trace.spanCount
+        let done = end - checked + adopted.count
+        checked = end
         if rootCount != rootsBefore {
             rootFindings = []
             if rootCount > 1, let second = secondRoot {
@@ -125,6 +137,7 @@ public struct TraceFindings: Sendable {
                          traceID: trace.id, config: config) { rootFindings.append($0) }
             }
         }
+        return done
     }
 
     static func add(_ id: String, _ span: Span?, _ message: String, traceID: TraceID, config: InsightConfig,

@@ -74,9 +74,11 @@ struct ExplorerSession {
             }
             if let (done, took) = rebuilder.take() { state.update(.waterfallRebuilt(done, tookMillis: took)) }
             let behind = !backlog.isEmpty
-            if behind != polling {
-                polling = behind
-                screen.setInputTimeout(milliseconds: behind ? 0 : 30)
+            // Findings still to check go on in short steps at every turn, keys between.
+            let busy = behind || state.findingsBehind > 0
+            if busy != polling {
+                polling = busy
+                screen.setInputTimeout(milliseconds: busy ? 0 : 30)
             }
             let tickStart = Self.monotonicMillis()
             if perform(state.update(.tick(milliseconds: tickStart))) { return 0 }

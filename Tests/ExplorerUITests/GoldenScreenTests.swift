@@ -27,6 +27,21 @@ import TraceModel
         expectGolden(render(s), "traces-\(w)x\(h)")
     }
 
+    /// Counts of six and seven digits stay apart from the column on their left: a
+    /// million-span trace once printed "1m30s1000000".
+    @Test(arguments: sizes) func tracesWithHugeCounts(_ w: Int, _ h: Int) throws {
+        var s = try state(w, h)
+        let rows: [(String, Int, Int, Int64)] = [("b16", 1_000_000, 12_345, 90_000_000_000), ("b17", 250_000, 0, 61_000_000_000),
+                                                  ("b18", 98_040, 9_999, 1_500_000_000), ("b19", 1_960, 3, 120_000_000)]
+        s.update(.remoteSummaries(rows.enumerated().map { i, r in
+            TraceSummary(traceID: TraceID(r.0)!, rootService: "loadgen", rootName: "replay \(r.1) spans", hasRoot: true,
+                         startTime: 1_700_000_000_000_000_000 + Int64(i) * 1_000_000_000, duration: r.3, spanCount: r.1,
+                         errorCount: r.2, serviceCount: 1)
+        }))
+        s.press(.char("t"))
+        expectGolden(render(s), "traces-huge-counts-\(w)x\(h)")
+    }
+
     @Test(arguments: sizes) func waterfallWithErrorAndDetail(_ w: Int, _ h: Int) throws {
         var s = try state(w, h)
         s.openTrace(TraceID("2853b91a375aa28ba20bb50edf4f6bc8")!)

@@ -114,6 +114,74 @@ import TraceModel
         #expect(!state.insights.groups.isEmpty)
     }
 
+    /// A store of one big trace and many small ones, full of things to find.
+    static func bigLoad() -> [Span] {
+        var rng = Random(77)
+        var out: [Span] = []
+        let big = hex(0xB16, 32)
+        for i in 1...6_000 {
+            let parent = i == 1 ? "" : hex(1 + rng.below(i - 1), 16)
+            let name = rng.below(5) == 0 ? "handler" : rng.below(7) == 0 ? "GET /users/\(rng.below(9_999))" : "op-\(rng.below(5))"
+            let attrs = rng.below(9) == 0 ? [Attribute("password", .string("hunter2"))] : [Attribute("http.route", .string("/users/{id}"))]
+            out.append(span(big, hex(i, 16), parent: parent, name: name, service: services[rng.below(services.count)],
+                            start: Int64(i), end: Int64(i + 10), error: rng.below(15) == 0, attributes: attrs))
+        }
+        for t in 1...300 { out += batch(&rng).map { s in var s = s; s.traceID = TraceID(hex(t, 32))!; return s } }
+        return out
+    }
+
+    /// Loading a big store, the services view's finding counts are worked out a budget
+    /// of spans per tick (keys are read between), and end equal to an unbudgeted count.
+    @Test func findingCountsOfABigLoadComeInBudgetedSteps() {
+        var state = AppState(store: TraceStore(), sourceName: "test")
+        state.findingsBudgetSpans = 500
+        state.update(.spans(Self.bigLoad()))
+        state.update(.tick(milliseconds: 1_000_000))
+        #expect(state.findingsBehind > 0)
+        #expect(render(state).text.contains("checking \(Table.grouped(state.findingsBehind))"))
+        let total = state.store.spanCount
+        var ticks = 1
+        var last = state.findingsBehind
+        while state.findingsBehind > 0 && ticks < 1_000 {
+            state.update(.tick(milliseconds: 1_000_000))
+            ticks += 1
+            // A small trace is checked whole, so a step may pass the budget by one.
+            #expect(last - state.findingsBehind <= 500 + AppState.keepsFindingsStateFrom)
+            last = state.findingsBehind
+        }
+        #expect(state.findingsBehind == 0)
+        #expect(!render(state).text.contains("checking"))
+        #expect(ticks >= total / (500 + AppState.keepsFindingsStateFrom))
+        var fresh = AppState(store: TraceStore(), sourceName: "test")
+        fresh.findingsBudgetSpans = .max
+        fresh.update(.spans(Self.bigLoad()))
+        fresh.update(.tick(milliseconds: 1_000_000))
+        #expect(fresh.findingsBehind == 0)
+        #expect(state.services.findings.mapValues { [$0.errors, $0.warnings] } == fresh.services.findings.mapValues { [$0.errors, $0.warnings] })
+        #expect(!state.services.findings.isEmpty)
+    }
+
+    /// The same for the Insights view's groups, name cardinality included.
+    @Test func insightGroupsOfABigLoadComeInBudgetedSteps() {
+        var state = AppState(store: TraceStore(), sourceName: "test")
+        state.findingsBudgetSpans = 700
+        state.press(.char("i"))
+        state.update(.spans(Self.bigLoad()))
+        state.update(.tick(milliseconds: 1_000_000))
+        #expect(state.findingsBehind > 0)
+        var ticks = 1
+        while state.findingsBehind > 0 && ticks < 1_000 {
+            state.update(.tick(milliseconds: 1_000_000))
+            ticks += 1
+        }
+        #expect(state.findingsBehind == 0)
+        #expect(ticks > 5)
+        var fresh = AppState(store: state.store, sourceName: "test")
+        let scratch = InsightsView.groups(fresh.allFindings() + Insights.nameCardinality(Array(state.store.traces.values)))
+        #expect(state.insights.groups == scratch)
+        #expect(scratch.contains { $0.rule.id == "span-name-cardinality" })
+    }
+
     /// A trace's findings stay those of a whole check while it grows past the size from
     /// which its findings state is kept (below it, a change checks the trace whole):
     /// children arrive before their parents, names go generic or carry ids.

@@ -116,6 +116,23 @@ import TraceModel
         #expect(scale.bar(start: 40, end: 40, width: 10) == "    ▏     ")
     }
 
+    @Test func countsFitTheirColumn() {
+        #expect(Table.count(980_397, width: 8) == "980,397")
+        #expect(Table.count(1_000_000, width: 8) == "1.0M")
+        #expect(Table.count(1_000_000, width: 7) == "1.0M")
+        #expect(Table.count(98_040, width: 7) == "98,040")
+        #expect(Table.count(250_000, width: 7) == "250k")
+        #expect(Table.count(9_999, width: 5) == "9999")
+        #expect(Table.count(12_345, width: 5) == "12k")
+        #expect(Table.abbreviated(1_999_999) == "1.9M")
+        #expect(Table.abbreviated(999) == "999")
+        #expect(Table.abbreviated(1_050) == "1.0k")
+        #expect(Table.abbreviated(3_400_000_000) == "3.4G")
+        for n in [0, 7, 999, 1_000, 9_999, 10_000, 99_999, 123_456, 999_999, 1_000_000, 45_678_901, 999_999_999] {
+            for width in 5...9 { #expect(Table.count(n, width: width).count < width, "\(n) in \(width)") }
+        }
+    }
+
     @Test func timeFormatting() {
         #expect(TimeFormat.dateTime(1_795_559_836_427_527_031) == "2026-11-24 22:37:16.427")
         #expect(TimeFormat.timeOfDay(0, utcOffsetSeconds: 3600) == "01:00:00.000")

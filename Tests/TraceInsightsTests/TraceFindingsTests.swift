@@ -80,6 +80,49 @@ import TraceModel
         #expect(sawAdoption, "a parent arrived after its child at least once")
     }
 
+    /// Checked a few spans at a time (as the explorer spreads a big trace's check over
+    /// many ticks), the findings end equal to a whole check, and no step checks more
+    /// than it was allowed beyond the orphans it adopts.
+    @Test(arguments: [11, 12, 13, 14])
+    func limitedStepsEndEqualToAWholeCheck(seed: UInt64) {
+        var rng = Rng(state: seed)
+        let id = TraceID(high: 5, low: seed)
+        var spans = Self.spans(count: 150 + rng.below(150), traceID: id, rng: &rng)
+        for i in spans.indices.reversed() { spans.swapAt(i, rng.below(i + 1)) }
+        var store = TraceStore()
+        var live = TraceFindings()
+        var memo = Insights.Memo()
+        var fed = 0
+        var steps = 0
+        while fed < spans.count {
+            let n = min(spans.count - fed, 20 + rng.below(60))
+            store.add(Array(spans[fed..<fed + n]))
+            fed += n
+            let trace = store.trace(id)!
+            var rounds = 0
+            while !live.isComplete(for: trace) {
+                let limit = 1 + rng.below(12)
+                let before = live.checked
+                let done = live.update(trace, config: InsightConfig(), memo: &memo, limit: limit)
+                #expect(live.checked - before <= limit)
+                #expect(done >= live.checked - before)
+                rounds += 1
+                steps += 1
+                #expect(rounds <= trace.spanCount, "seed \(seed): a limited update made no progress")
+                if rounds > trace.spanCount { break }
+            }
+            #expect(live.findings == Insights.check(trace), "seed \(seed) after \(fed) spans")
+        }
+        #expect(steps > spans.count / 12, "the check was spread over many steps")
+        // Asked with no room, it checks nothing new.
+        store.add([Span(traceID: id, spanID: SpanID(9_999), name: "handler", startTime: 1, endTime: 2, resource: Self.api)])
+        let grown = store.trace(id)!
+        let before = live.checked
+        live.update(grown, config: InsightConfig(), memo: &memo, limit: 0)
+        #expect(live.checked == before)
+        #expect(!live.isComplete(for: grown))
+    }
+
     @Test func unsettledTracesReportNoOrphansButStillAdoptThem() {
         var rng = Rng(state: 99)
         let id = TraceID(high: 2, low: 2)
