@@ -116,6 +116,9 @@ public struct WaterfallViewState: Sendable {
     public var displayRank: [Int] = []
     /// The tracing guide's findings on this trace, by span.
     public var findings: [SpanID: [Finding]] = [:]
+    /// False while a big trace opened before its check finished shows what was found so
+    /// far; a background rebuild brings the rest.
+    public var findingsComplete = true
 
     /// `previous`: this trace as shown before; when the trace only grew since, its tree
     /// is extended rather than built again.
@@ -302,6 +305,19 @@ public struct AppState: Sendable {
         let entry = FindingsEntry(state: kept, findings: state.findings, complete: complete)
         findingsCache.set(entry, trace.id, generation: trace.storeGeneration)
         return entry
+    }
+
+    /// Keeps a rebuild's findings state for its version of the trace, unless the cache
+    /// has moved on to a later version meanwhile (or holds this one complete).
+    mutating func keepFindings(_ state: TraceFindings, of id: TraceID, generation: Int) {
+        if let held = findingsCache.generation(of: id),
+           held > generation || held == generation && findingsCache.latest(id)?.complete == true { return }
+        findingsCache.set(FindingsEntry(state: KeptFindingsState(state), findings: state.findings, complete: true), id, generation: generation)
+    }
+
+    /// What a rebuild of this trace starts checking from: the cache's state, left in place.
+    func findingsState(of trace: Trace) -> TraceFindings {
+        findingsCache.latest(trace.id)?.state?.state ?? TraceFindings()
     }
 
     /// Spans a services or Insights refresh checks for findings at most; past them the

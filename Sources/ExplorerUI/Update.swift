@@ -290,7 +290,14 @@ extension AppState {
             message = "trace \(id.hex) is not loaded"
             return
         }
-        var w = WaterfallViewState(trace: trace, findings: findings(for: trace))
+        // A big trace opens with the findings checked so far (and a budget more); a
+        // background rebuild checks the rest, so opening it mid-load never stalls.
+        let big = trace.spanCount >= backgroundRebuildSpans
+        var budget = big ? findingsBudgetSpans : .max
+        let entry = findingsEntry(for: trace, budget: &budget)
+        var w = WaterfallViewState(trace: trace, findings: entry?.findings ?? [])
+        w.findingsComplete = entry?.complete ?? false
+        if !w.findingsComplete { shownGeneration = -1 }
         w.options.collapsed = WaterfallLayout.autoCollapsed(trace: trace, tree: w.tree, runThreshold: w.options.runThreshold)
         Self.relayout(&w, keeping: nil)
         if let spanID, let index = trace.index(of: spanID) { Self.reveal(&w, index) }
@@ -758,7 +765,7 @@ extension AppState {
     /// it has until the result comes back.
     private mutating func refreshWaterfall() {
         guard var w = waterfall, let trace = store.trace(w.traceID) else { return }
-        guard w.isBehind(trace) else { return }
+        guard w.isBehind(trace) || !w.findingsComplete else { return }
         if trace.spanCount < backgroundRebuildSpans {
             let anchor = w.anchorSpanID
             w = w.rebuilt(with: trace, findings: findings(for: trace))
@@ -774,14 +781,15 @@ extension AppState {
         }
         rebuildSerial += 1
         rebuildInFlight = rebuildSerial
-        refreshEffects.append(.rebuildWaterfall(WaterfallRebuild(serial: rebuildSerial, base: w, trace: trace,
-                                                                 findings: findings(for: trace))))
+        let checks = WaterfallRebuild.FindingsWork(state: findingsState(of: trace), config: insightConfig, memo: insightMemo)
+        refreshEffects.append(.rebuildWaterfall(WaterfallRebuild(serial: rebuildSerial, base: w, trace: trace, checks: checks)))
     }
 
     private mutating func adoptRebuild(_ result: WaterfallRebuild.Result, tookMillis: Int64) {
         guard rebuildInFlight == result.serial else { return }
         rebuildInFlight = nil
         nextRebuildMillis = lastTickMillis + max(0, tookMillis)
+        keepFindings(result.findings, of: result.base.traceID, generation: result.generation)
         guard var w = waterfall, w.traceID == result.base.traceID else { return }
         w.adopt(result)
         waterfall = w

@@ -10,7 +10,15 @@ public struct WaterfallRebuild: Sendable, Equatable {
     /// The waterfall as it was when the rebuild was asked for.
     let base: WaterfallViewState
     let trace: Trace
-    let findings: [Finding]
+    /// The trace's findings as far as they were checked: the rebuild checks the rest
+    /// (the new spans of a big live trace took seconds a refresh on the main thread).
+    let checks: FindingsWork
+
+    struct FindingsWork: Sendable {
+        var state: TraceFindings
+        let config: InsightConfig
+        var memo: Insights.Memo
+    }
 
     public var traceID: TraceID { trace.id }
     public var spanCount: Int { trace.spanCount }
@@ -19,13 +27,19 @@ public struct WaterfallRebuild: Sendable, Equatable {
 
     /// Does the work; pure, and safe on any thread.
     public func run() -> Result {
-        Result(serial: serial, base: base, state: base.rebuilt(with: trace, findings: findings))
+        var work = checks
+        work.state.update(trace, config: work.config, memo: &work.memo)
+        return Result(serial: serial, base: base, state: base.rebuilt(with: trace, findings: work.state.findings),
+                      findings: work.state, generation: trace.storeGeneration)
     }
 
     public struct Result: Sendable {
         public let serial: Int
         let base: WaterfallViewState
         let state: WaterfallViewState
+        /// The trace's findings state, complete for the version rebuilt, for the cache.
+        let findings: TraceFindings
+        let generation: Int
     }
 }
 
@@ -48,6 +62,7 @@ extension WaterfallViewState {
         displayRank = other.displayRank
         rootName = other.rootName
         findings = other.findings
+        findingsComplete = other.findingsComplete
     }
 
     /// The store holds a newer version of this trace than the one shown.

@@ -24,6 +24,12 @@ public struct PerTraceCache<Value: Sendable>: Sendable {
         return values[slot.index]
     }
 
+    /// The version of the trace the kept value is for, if any.
+    public func generation(of id: TraceID) -> Int? { slots[id]?.generation }
+
+    /// What is kept for the trace, current or not, left in place.
+    public func latest(_ id: TraceID) -> Value? { slots[id].map { values[$0.index] } }
+
     /// Takes out what is kept for the trace, current or not: a caller that brings it up
     /// to date changes it without copying it.
     public mutating func take(_ id: TraceID) -> Value? {

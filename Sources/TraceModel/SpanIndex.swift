@@ -14,14 +14,14 @@ struct SpanIndex: Sendable {
 
     func find(_ id: SpanID, in spans: SpanRows) -> Int? {
         if slots.isEmpty {
-            return spans.firstIndex { $0.spanID == id }
+            return (0..<spans.count).first { spans.spanID(at: $0) == id }
         }
         let mask = slots.count - 1
         var i = Self.hash(id) & mask
         while true {
             let slot = slots[i]
             if slot == 0 { return nil }
-            if spans[Int(slot) - 1].spanID == id { return Int(slot) - 1 }
+            if spans.spanID(at: Int(slot) - 1) == id { return Int(slot) - 1 }
             i = (i + 1) & mask
         }
     }
@@ -33,7 +33,7 @@ struct SpanIndex: Sendable {
         if slots.isEmpty || n * 2 > slots.count {
             rebuild(spans)
         } else {
-            place(n - 1, id: spans[n - 1].spanID)
+            place(n - 1, id: spans.spanID(at: n - 1))
         }
     }
 
@@ -41,7 +41,7 @@ struct SpanIndex: Sendable {
         var size = 64
         while size <= spans.count * 2 { size <<= 1 }
         slots = Array(repeating: 0, count: size)
-        for (position, span) in spans.enumerated() { place(position, id: span.spanID) }
+        for position in 0..<spans.count { place(position, id: spans.spanID(at: position)) }
     }
 
     private mutating func place(_ position: Int, id: SpanID) {

@@ -30,6 +30,13 @@ public struct SpanRows: RandomAccessCollection, Sendable {
         }
     }
 
+    /// A span's id, read in place: the subscript hands out a copy of the whole span
+    /// (a retain and release of each of its references), which the index paid on every
+    /// probe and at every regrowth.
+    func spanID(at position: Int) -> SpanID {
+        chunks[position >> Self.shift].withUnsafeBufferPointer { $0[position & (Self.chunkSize - 1)].spanID }
+    }
+
     public mutating func append(_ span: consuming Span) {
         // The chunk for position `count` may exist already, made by `reserveCapacity`.
         if chunks.count <= count >> Self.shift { chunks.append([]) }

@@ -1,4 +1,5 @@
 import Testing
+import TraceInsights
 import TraceModel
 @testable import ExplorerUI
 
@@ -32,6 +33,44 @@ import TraceModel
             span("b", String(0x900 + k, radix: 16), parent: "1", name: "late \(k)", service: "worker",
                  start: 100 + Int64(k), end: 200 + Int64(k))
         }
+    }
+
+    /// A big trace opened before its findings are all checked opens at once with what
+    /// was found so far; the rebuild checks the rest off the main thread, and its state
+    /// is kept, so the services view need not check the trace again.
+    @Test func aBigTraceOpensBeforeItsCheckAndTheRebuildFinishesIt() {
+        let id = TraceID("c")!
+        var spans = [span("c", "1", name: "root", service: "api", start: 0, end: 1_000_000_000)]
+        for c in 0..<400 {
+            // Generic names and secrets all through, so the first spans alone miss some.
+            spans.append(span("c", String(0x100 + c, radix: 16), parent: "1", name: c % 7 == 0 ? "handler" : "step \(c)",
+                              service: "worker", start: Int64(c + 1) * 1_000, end: Int64(c + 1) * 1_000 + 500,
+                              attributes: c % 11 == 0 ? [Attribute("password", .string("hunter2"))] : []))
+        }
+        var s = AppState(store: TraceStore(), sourceName: "t", width: 120, height: 40)
+        s.backgroundRebuildSpans = 100
+        s.findingsBudgetSpans = 50
+        s.press(.char("t"))
+        s.update(.spans(spans))
+        s.update(.tick(milliseconds: 1_000))
+        s.openTrace(id)
+        let opened = s.waterfall!
+        #expect(!opened.findingsComplete)
+        let whole = WaterfallViewState(trace: s.store.trace(id)!, findings: Insights.check(s.store.trace(id)!)).findings
+        #expect(opened.findings.values.reduce(0) { $0 + $1.count } < whole.values.reduce(0) { $0 + $1.count })
+        // The trace did not change, yet the next refresh hands out a rebuild for the rest.
+        let jobs = rebuilds(s.update(.tick(milliseconds: 2_000)))
+        #expect(jobs.count == 1)
+        s.update(.waterfallRebuilt(jobs[0].run(), tookMillis: 5))
+        #expect(s.waterfall!.findingsComplete)
+        #expect(s.waterfall!.findings == whole)
+        #expect(rebuilds(s.update(.tick(milliseconds: 3_000))).isEmpty)
+        // The services view finds the trace checked already.
+        s.press(.escape, .escape)
+        #expect(s.screen == .services)
+        s.update(.tick(milliseconds: 4_000))
+        #expect(s.findingsBehind == 0)
+        #expect(s.services.findings["worker"] != nil)
     }
 
     @Test func aBigTraceIsRebuiltFromAnEffectAndKeepsTheCursor() {
