@@ -340,13 +340,21 @@ public struct AppState: Sendable {
         return totals.byService
     }
 
-    /// Spans of these traces that their findings have not covered yet.
+    /// Spans of these traces still waiting for a view's findings pass: those their
+    /// findings have not covered yet, or all of a checked trace the pass has not taken
+    /// in yet (its budget ran out first).
     func uncheckedSpans(in ids: [TraceID]) -> Int {
         var sum = 0
         for id in ids {
-            guard let trace = store.traces[id] else { continue }
+            guard let spans = store.traces.spanCount(of: id) else { continue }
+            // A small trace is checked whole or not at all: it waits whole either way.
+            // (Looking each up, of 100k waiting, was most of a budgeted step.)
+            guard spans >= Self.keepsFindingsStateFrom, let trace = store.traces[id] else {
+                sum += spans
+                continue
+            }
             let checked = findingsCache.current(id, generation: trace.storeGeneration)?.state?.state.checked ?? 0
-            sum += max(0, trace.spanCount - checked)
+            sum += checked < spans ? spans - checked : spans
         }
         return sum
     }

@@ -23,6 +23,11 @@ public struct TraceTable: Sendable {
 
     public func contains(_ id: TraceID) -> Bool { position(of: id) != nil }
 
+    /// The trace's span count, read in place (the subscript copies the whole trace).
+    public func spanCount(of id: TraceID) -> Int? {
+        position(of: id).map { values[$0].spanCount }
+    }
+
     /// The ids held, in the order of `values`.
     public var keys: [TraceID] { values.map(\.id) }
 

@@ -37,7 +37,16 @@ struct FrameBench {
         // figures below would time that copy instead of the refresh.
         var state = AppState(store: TraceStore(), sourceName: "bench", width: width, height: height)
         var built: TraceStore? = manyTraces(traces)
-        let servicesRefresh = Clock.time { state = AppState(store: built.take()!, sourceName: "bench", width: width, height: height) }
+        let firstRefresh = Clock.time { state = AppState(store: built.take()!, sourceName: "bench", width: width, height: height) }
+        // The findings are checked a budget of spans per tick after that first pass, as
+        // the explorer's main loop does between key reads; the figure is the whole check,
+        // the worst single tick is what a key can wait.
+        var checkTicks: [Double] = []
+        while state.findingsBehind > 0 {
+            checkTicks.append(Clock.time { state.update(.tick(milliseconds: Int64(checkTicks.count + 1))) })
+        }
+        let servicesRefresh = firstRefresh + checkTicks.reduce(0, +)
+        let worstCheckTick = checkTicks.max() ?? 0, checkBudget = state.findingsBudgetSpans
         let services = median(of: state)
         report.add(.init(section: "frame \(width)×\(height)", figure: "services, \(Units.count(traces)) traces", value: Units.seconds(services),
                          reference: refName, referenceValue: Units.seconds(reference), ratio: reference / services, goal: "≤ 1 ms"))
@@ -55,14 +64,24 @@ struct FrameBench {
         let list = median(of: state)
         // The same state moves on to the Insights view (a copy would share the store).
         var insightsState = consume state
-        var openInsights = Clock.now()
-        insightsState.update(.key(.char("i")))
-        openInsights = Clock.now() - openInsights
+        let firstInsights = Clock.time { insightsState.update(.key(.char("i"))) }
+        var insightsTicks: [Double] = []
+        while insightsState.findingsBehind > 0 {
+            insightsTicks.append(Clock.time { insightsState.update(.tick(milliseconds: Int64(insightsTicks.count + 1) << 41)) })
+        }
+        let openInsights = firstInsights + insightsTicks.reduce(0, +)
+        let worstInsightsTick = insightsTicks.max() ?? 0
         let liveInsights = recomputeAfterNewTrace(&insightsState, number: 3)
         report.add(.init(section: "frame \(width)×\(height)", figure: "traces, \(Units.count(traces)) traces", value: Units.seconds(list),
                          reference: refName, referenceValue: Units.seconds(reference), ratio: reference / list, goal: "≤ 1 ms"))
         report.add(.init(section: "refresh", figure: "services list + findings, \(Units.count(traces)) traces", value: Units.seconds(servicesRefresh),
                          reference: refName, referenceValue: Units.seconds(reference), ratio: reference / servicesRefresh, goal: "off the key path"))
+        report.add(.init(section: "refresh", figure: "  its first step: list + \(Units.count(checkBudget)) spans",
+                         value: Units.seconds(firstRefresh), reference: "services list worked out whole", referenceValue: Units.seconds(wholeServices),
+                         ratio: wholeServices / firstRefresh, goal: "once, as a store is taken whole"))
+        report.add(.init(section: "refresh", figure: "  worst of the \(checkTicks.count) steps after",
+                         value: Units.seconds(worstCheckTick), reference: "services list + findings", referenceValue: Units.seconds(servicesRefresh),
+                         ratio: servicesRefresh / worstCheckTick, goal: "≤ 50 ms: between keys"))
         report.add(.init(section: "refresh", figure: "  same, after 1 new trace (live)", value: Units.seconds(liveServices),
                          reference: "services list worked out whole", referenceValue: Units.seconds(wholeServices),
                          ratio: wholeServices / liveServices, goal: "a few ms: on the main loop"))
@@ -73,6 +92,12 @@ struct FrameBench {
                          ratio: wholeList / liveList, goal: "a few ms: on the main loop"))
         report.add(.init(section: "refresh", figure: "insights, \(Units.count(traces)) traces", value: Units.seconds(openInsights),
                          reference: refName, referenceValue: Units.seconds(reference), ratio: reference / openInsights, goal: "off the key path"))
+        report.add(.init(section: "refresh", figure: "  its first step", value: Units.seconds(firstInsights),
+                         reference: "insights, whole", referenceValue: Units.seconds(openInsights),
+                         ratio: openInsights / firstInsights, goal: "≤ 50 ms: on the key"))
+        report.add(.init(section: "refresh", figure: "  worst of the \(insightsTicks.count) steps after", value: Units.seconds(worstInsightsTick),
+                         reference: "insights, whole", referenceValue: Units.seconds(openInsights),
+                         ratio: openInsights / worstInsightsTick, goal: "≤ 50 ms: between keys"))
         report.add(.init(section: "refresh", figure: "  same, after 1 new trace (live)", value: Units.seconds(liveInsights),
                          reference: "insights on open", referenceValue: Units.seconds(openInsights),
                          ratio: openInsights / liveInsights, goal: "a few ms: on the main loop"))

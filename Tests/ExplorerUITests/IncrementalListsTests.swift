@@ -182,6 +182,54 @@ import TraceModel
         #expect(scratch.contains { $0.rule.id == "span-name-cardinality" })
     }
 
+    /// Traces already grouped change while the Insights pass is still taking a store in
+    /// by steps (their findings sit in the part of a group not ordered yet); the groups
+    /// still end equal to a grouping from scratch, in the same order.
+    @Test(arguments: [4, 5])
+    func insightGroupsStayRightWhenTracesChangeMidPass(seed: UInt64) {
+        var rng = Random(seed)
+        var state = AppState(store: TraceStore(), sourceName: "test")
+        state.findingsBudgetSpans = 400
+        state.press(.char("i"))
+        state.update(.spans(Self.bigLoad()))
+        var ticks = 0
+        while (state.findingsBehind > 0 || ticks < 12) && ticks < 2_000 {
+            if ticks < 12 {
+                // Spans for the small traces of the load (ids 1...300), grouped or not yet.
+                let more = Self.batch(&rng).map { s in var s = s; s.traceID = TraceID(Self.hex(1 + rng.below(300), 32))!; return s }
+                state.update(.spans(more))
+            }
+            state.update(.tick(milliseconds: 1_000_000 + Int64(ticks) * 10_000))
+            ticks += 1
+        }
+        #expect(state.findingsBehind == 0)
+        var fresh = AppState(store: state.store, sourceName: "test")
+        let scratch = InsightsView.groups(fresh.allFindings() + Insights.nameCardinality(Array(state.store.traces.values)))
+        #expect(state.insights.groups == scratch)
+    }
+
+    /// Grouping is budgeted too: findings all checked already (by the services view),
+    /// opening Insights on many traces still takes them in by steps.
+    @Test func openingInsightsOnCheckedTracesGroupsThemInSteps() {
+        var state = AppState(store: TraceStore(), sourceName: "test")
+        state.findingsBudgetSpans = 300
+        state.update(.spans(Self.bigLoad()))
+        for tick in 0..<2_000 where state.findingsBehind > 0 || tick == 0 { state.update(.tick(milliseconds: 1_000_000 + Int64(tick))) }
+        #expect(state.findingsBehind == 0)
+        state.press(.char("i"))
+        #expect(state.findingsBehind > 0)
+        #expect(render(state).text.contains("checking"))
+        var ticks = 0
+        while state.findingsBehind > 0 && ticks < 2_000 {
+            state.update(.tick(milliseconds: 2_000_000 + Int64(ticks)))
+            ticks += 1
+        }
+        #expect(ticks > 3)
+        var fresh = AppState(store: state.store, sourceName: "test")
+        let scratch = InsightsView.groups(fresh.allFindings() + Insights.nameCardinality(Array(state.store.traces.values)))
+        #expect(state.insights.groups == scratch)
+    }
+
     /// A trace's findings stay those of a whole check while it grows past the size from
     /// which its findings state is kept (below it, a change checks the trace whole):
     /// children arrive before their parents, names go generic or carry ids.
