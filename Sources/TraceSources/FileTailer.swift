@@ -22,6 +22,8 @@ public final class FileTailer: Sendable {
 
     public func start() {
         let thread = Thread { [self] in
+            // Below the main loop, and so are the decoding threads it starts.
+            BackgroundPriority.lowerCurrentThread()
             var worker = TailWorker(tailer: self)
             worker.run()
         }

@@ -26,8 +26,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Where the corpus files are written and reused.")
     var dir = "/tmp/spanscope-bench"
 
-    @Option(help: "Sections to run, comma separated: ingest,stages,memory,open,grow,frame,live,terminal.")
-    var only = "ingest,stages,memory,open,grow,frame,live,terminal"
+    @Option(help: "Sections to run, comma separated: ingest,stages,memory,open,grow,frame,live,terminal,keys.")
+    var only = "ingest,stages,memory,open,grow,frame,live,terminal,keys"
 
     @Option(help: "Decoding threads for the parallel ingest figure.")
     var workers = FileLoader.defaultWorkers
@@ -73,6 +73,7 @@ struct BenchCommand: ParsableCommand {
         if sections.contains("frame") { try FrameBench(plan: plan, corpus: corpus).run(&report) }
         if sections.contains("live") { try LiveBench(plan: plan).run(&report) }
         if sections.contains("terminal") { try TerminalBench(plan: plan).run(&report) }
+        if sections.contains("keys") { try KeyLatencyBench(plan: plan, corpus: corpus).run(&report) }
         print(report.table())
         print(String(format: "\n%@ run; measurements took %.1f s; %d cores; corpus in %@", quick ? "quick" : "full",
                      Clock.now() - started, ProcessInfo.processInfo.activeProcessorCount, dir))

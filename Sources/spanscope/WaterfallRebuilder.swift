@@ -1,6 +1,7 @@
 import ExplorerUI
 import Foundation
 import TraceModel
+import TraceSources
 
 /// Runs the state's `rebuildWaterfall` effects on a thread of their own and holds the
 /// result for the main loop to pick up; the state asks for one at a time.
@@ -10,6 +11,7 @@ final class WaterfallRebuilder: Sendable {
     func start(_ job: WaterfallRebuild) {
         let finished = finished
         Thread.detachNewThread {
+            BackgroundPriority.lowerCurrentThread()
             let started = ExplorerSession.monotonicMillis()
             let result = job.run()
             let took = ExplorerSession.monotonicMillis() - started
