@@ -47,15 +47,20 @@ import TraceModel
         return out
     }
 
+    /// One trace's spans shuffled, so children often come before their parents.
+    static func shuffledSpans(count: Int, traceID: TraceID, rng: inout Rng) -> [Span] {
+        var out = spans(count: count, traceID: traceID, rng: &rng)
+        for i in out.indices.reversed() { out.swapAt(i, rng.below(i + 1)) }
+        return out
+    }
+
     static let api = Resource(attributes: [Attribute("service.name", .string("api"))])
 
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8])
     func incrementalEqualsWholeCheck(seed: UInt64) {
         var rng = Rng(state: seed)
         let id = TraceID(high: 1, low: seed)
-        var spans = Self.spans(count: 40 + rng.below(200), traceID: id, rng: &rng)
-        // Shuffle so children often come before their parents.
-        for i in spans.indices.reversed() { spans.swapAt(i, rng.below(i + 1)) }
+        let spans = Self.shuffledSpans(count: 40 + rng.below(200), traceID: id, rng: &rng)
         var store = TraceStore()
         var live = TraceFindings()
         var memo = Insights.Memo()
@@ -87,8 +92,7 @@ import TraceModel
     func limitedStepsEndEqualToAWholeCheck(seed: UInt64) {
         var rng = Rng(state: seed)
         let id = TraceID(high: 5, low: seed)
-        var spans = Self.spans(count: 150 + rng.below(150), traceID: id, rng: &rng)
-        for i in spans.indices.reversed() { spans.swapAt(i, rng.below(i + 1)) }
+        let spans = Self.shuffledSpans(count: 150 + rng.below(150), traceID: id, rng: &rng)
         var store = TraceStore()
         var live = TraceFindings()
         var memo = Insights.Memo()
