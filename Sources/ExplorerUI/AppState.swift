@@ -324,6 +324,9 @@ public struct AppState: Sendable {
     /// rest waits for the next tick (`findingsBehind`), so a big load is checked in short
     /// steps between key reads instead of holding the keys up for seconds.
     public var findingsBudgetSpans = 4_000
+    /// Spans a services refresh reworks the list for at most (about 10 ms of them; a
+    /// share costs far less a span than a findings check); the rest wait in the same way.
+    public var servicesBudgetSpans = 20_000
     /// Spans of held traces not checked yet by the shown view's findings pass.
     public internal(set) var findingsBehind = 0
 

@@ -20,7 +20,7 @@ struct FindingTotals: Sendable {
     mutating func update(with store: TraceStore, findings: (Trace) -> AppState.FindingsEntry?) {
         var todo: [TraceID]
         if let changed = cursor.changes(in: store) {
-            todo = pending.isEmpty ? changed : Self.union(pending, changed)
+            todo = ChangeCursor.union(pending, changed)
         } else {
             byService = [:]
             // Sized for every trace at once: grown on the way, its last rehash (of
@@ -44,16 +44,6 @@ struct FindingTotals: Sendable {
             count(trace, entry.findings, complete: entry.complete)
             if !entry.complete { pending.append(id) }
         }
-    }
-
-    /// Every id of both once: those of `first` not in `second`, then `second`. The set
-    /// is of `second`, the traces changed since the last pass, which are few: `first`
-    /// is what a budgeted pass left, up to every trace held (a set of 100k of them each
-    /// step was a quarter of such a step).
-    static func union(_ first: [TraceID], _ second: [TraceID]) -> [TraceID] {
-        if second.isEmpty { return first }
-        let later = Set(second)
-        return first.filter { !later.contains($0) } + second
     }
 
     private mutating func count(_ trace: Trace, _ findings: [Finding], complete: Bool) {

@@ -64,7 +64,7 @@ struct InsightGroupsCache: Sendable {
         let todo: [TraceID]
         let whole: Bool
         if let changed = cursor.changes(in: store) {
-            todo = pending.isEmpty ? changed : FindingTotals.union(pending, changed)
+            todo = ChangeCursor.union(pending, changed)
             whole = false
         } else {
             groups = [:]

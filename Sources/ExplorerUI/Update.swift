@@ -687,6 +687,7 @@ extension AppState {
     /// ran out of budget (the lists themselves wait for their refresh interval).
     private mutating func continueFindings() {
         switch screen {
+        case .services where !serviceSummaryCache.pending.isEmpty: refreshServices(pendingOnly: true)
         case .services: services.findings = findingCountsByService()
         case .insights: refreshInsightGroups()
         case .traces, .waterfall: findingsBehind = 0
@@ -715,9 +716,11 @@ extension AppState {
         findingsBehind = uncheckedSpans(in: cache.pending)
     }
 
-    private mutating func refreshServices() {
+    /// `pendingOnly`: a step of a budgeted pass, which takes up only what the last one
+    /// left; changes since wait for the refresh interval.
+    private mutating func refreshServices(pendingOnly: Bool = false) {
         let selected = services.position.cursor < services.rows.count ? services.rows[services.position.cursor].name : nil
-        var rows = serviceSummaryCache.summaries(of: store)
+        var rows = serviceSummaryCache.summaries(of: store, budgetSpans: servicesBudgetSpans, pendingOnly: pendingOnly)
         // A remote backend's services show even before any of their spans are loaded.
         let loaded = Set(rows.map(\.name))
         rows += remoteServices.filter { !loaded.contains($0) }.map { ServiceSummary(name: $0) }
@@ -728,6 +731,8 @@ extension AppState {
         }
         rows.sort(by: services.sort.comparator)
         services.findings = findingCountsByService()
+        // Traces the list has not taken in yet wait, like findings, for the next tick.
+        findingsBehind += serviceSummaryCache.pending.reduce(0) { $0 + (store.traces.spanCount(of: $1) ?? 0) }
         services.rows = rows
         if let selected, let i = rows.firstIndex(where: { $0.name == selected }) { services.position.cursor = i }
     }

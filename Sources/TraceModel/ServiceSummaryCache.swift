@@ -215,19 +215,42 @@ public struct ServiceSummaryCache: Sendable {
 
     public init() {}
 
-    public mutating func summaries(of store: TraceStore) -> [ServiceSummary] {
-        if let changed = cursor.changes(in: store) {
-            for id in changed { rework(id, in: store) }
+    /// Traces changed but not reworked yet: the budget of the last pass ran out first.
+    public private(set) var pending: [TraceID] = []
+
+    /// The per-service rows, brought up to date with the store as far as `budgetSpans`
+    /// goes: traces are reworked until that many spans have been, the rest wait in
+    /// `pending` for the next call (keeping their old part meanwhile). A first look at
+    /// a store loading fast took 0.1–0.2 s in one go, on the key path.
+    /// With `pendingOnly`, only traces left waiting are taken up, not the changes made
+    /// since: those wait for the next refresh (a trace of a million spans growing as it
+    /// loads would otherwise be worked out again at every step, 0.15 s each).
+    public mutating func summaries(of store: TraceStore, budgetSpans: Int = .max, pendingOnly: Bool = false) -> [ServiceSummary] {
+        var budget = budgetSpans
+        if let changed = pendingOnly ? [] : cursor.changes(in: store) {
+            let todo = ChangeCursor.union(pending, changed)
+            pending = []
+            for (k, id) in todo.enumerated() {
+                guard budget > 0 else {
+                    pending = Array(todo[k...])
+                    break
+                }
+                budget -= rework(id, in: store)
+            }
         } else {
             shares.removeAll()
             totals = [:]
             // By index: reading a trace in place copies none.
             let traces = store.traces.values
-            for i in traces.indices {
+            var i = traces.startIndex
+            while i < traces.endIndex && budget > 0 {
                 let share = TraceServiceShare(traces[i])
                 add(share)
                 shares.insert(share, for: traces[i].id, generation: traces[i].storeGeneration)
+                budget -= traces[i].spanCount
+                i += 1
             }
+            pending = traces[i...].map(\.id)
         }
         restoreLastSeen()
         var rows: [ServiceSummary] = []
@@ -237,15 +260,16 @@ public struct ServiceSummaryCache: Sendable {
     }
 
     /// Brings one trace's share up to date: the one counted is taken away, the trace's
-    /// current one (if still held) added.
-    private mutating func rework(_ id: TraceID, in store: TraceStore) {
+    /// current one (if still held) added. The spans read doing it.
+    private mutating func rework(_ id: TraceID, in store: TraceStore) -> Int {
         let trace = store.traces[id]
-        if let trace, shares.generation(of: id) == trace.storeGeneration { return }
+        if let trace, shares.generation(of: id) == trace.storeGeneration { return 0 }
         if let old = shares.remove(id) { remove(old) }
-        guard let trace else { return }
+        guard let trace else { return 0 }
         let share = TraceServiceShare(trace)
         add(share)
         shares.insert(share, for: id, generation: trace.storeGeneration)
+        return trace.spanCount
     }
 
     private mutating func add(_ share: TraceServiceShare) {

@@ -184,6 +184,19 @@ public struct ChangeCursor: Sendable {
 
     public init() {}
 
+    /// Every id of both once: those of `pending` (ids once each) not in `changed`, then
+    /// `changed` (the log names a trace once per change: a trace growing as it loads is
+    /// in it many times). The set is of `changed`, the traces changed since the last
+    /// pass, which are few; `pending`, what a budgeted pass left, may be every trace
+    /// held (a set of 100k of them each step was a quarter of such a step).
+    public static func union(_ pending: [TraceID], _ changed: [TraceID]) -> [TraceID] {
+        if changed.isEmpty { return pending }
+        var later = Set<TraceID>()
+        let fresh = changed.filter { later.insert($0).inserted }
+        if pending.isEmpty { return fresh }
+        return pending.filter { !later.contains($0) } + fresh
+    }
+
     /// The traces changed since the last call, or nil when every trace must be looked
     /// at; either way, the store's current generation counts as read.
     public mutating func changes(in store: TraceStore) -> [TraceID]? {

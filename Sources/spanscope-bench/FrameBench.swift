@@ -76,10 +76,10 @@ struct FrameBench {
                          reference: refName, referenceValue: Units.seconds(reference), ratio: reference / list, goal: "≤ 1 ms"))
         report.add(.init(section: "refresh", figure: "services list + findings, \(Units.count(traces)) traces", value: Units.seconds(servicesRefresh),
                          reference: refName, referenceValue: Units.seconds(reference), ratio: reference / servicesRefresh, goal: "off the key path"))
-        report.add(.init(section: "refresh", figure: "  its first step: list + \(Units.count(checkBudget)) spans",
+        report.add(.init(section: "refresh", figure: "  its first step",
                          value: Units.seconds(firstRefresh), reference: "services list worked out whole", referenceValue: Units.seconds(wholeServices),
-                         ratio: wholeServices / firstRefresh, goal: "once, as a store is taken whole"))
-        report.add(.init(section: "refresh", figure: "  worst of the \(checkTicks.count) steps after",
+                         ratio: wholeServices / firstRefresh, goal: "≤ 50 ms: on the key"))
+        report.add(.init(section: "refresh", figure: "  worst of the \(checkTicks.count) steps after (\(Units.count(checkBudget)) spans)",
                          value: Units.seconds(worstCheckTick), reference: "services list + findings", referenceValue: Units.seconds(servicesRefresh),
                          ratio: servicesRefresh / worstCheckTick, goal: "≤ 50 ms: between keys"))
         report.add(.init(section: "refresh", figure: "  same, after 1 new trace (live)", value: Units.seconds(liveServices),

@@ -161,6 +161,32 @@ import TraceModel
         #expect(!state.services.findings.isEmpty)
     }
 
+    /// The services list itself is reworked a budget of spans per tick on a big load
+    /// (the status bar counts what waits), and ends equal to an unbudgeted one.
+    @Test func servicesListOfABigLoadComesInBudgetedSteps() {
+        var state = AppState(store: TraceStore(), sourceName: "test")
+        state.servicesBudgetSpans = 100
+        state.update(.spans(Self.bigLoad()))
+        state.update(.tick(milliseconds: 1_000_000))
+        #expect(!state.serviceSummaryCache.pending.isEmpty)
+        #expect(render(state).text.contains("checking"))
+        var ticks = 0
+        while state.findingsBehind > 0 && ticks < 2_000 {
+            state.update(.tick(milliseconds: 1_000_000))
+            ticks += 1
+        }
+        #expect(state.serviceSummaryCache.pending.isEmpty)
+        // Some 1,650 spans of small traces, 100 a tick (the 6,000-span one takes one).
+        #expect(ticks > 10)
+        var fresh = AppState(store: TraceStore(), sourceName: "test")
+        fresh.servicesBudgetSpans = .max
+        fresh.findingsBudgetSpans = .max
+        fresh.update(.spans(Self.bigLoad()))
+        fresh.update(.tick(milliseconds: 1_000_000))
+        #expect(state.services.rows == fresh.services.rows)
+        #expect(state.services.rows.count == Self.services.count)
+    }
+
     /// The same for the Insights view's groups, name cardinality included.
     @Test func insightGroupsOfABigLoadComeInBudgetedSteps() {
         var state = AppState(store: TraceStore(), sourceName: "test")

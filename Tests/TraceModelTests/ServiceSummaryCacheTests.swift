@@ -38,6 +38,78 @@ import Testing
         #expect(sawEviction)
     }
 
+    /// Reworking a few spans' worth of traces a call (as the services view does, a
+    /// budget per tick), while the store keeps changing and evicting, the list catches
+    /// up and then equals a from-scratch count; meanwhile traces wait in `pending`.
+    @Test(arguments: [7, 8, 9])
+    func budgetedPassesCatchUpToAFromScratchCount(seed: UInt64) {
+        var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
+        func below(_ n: Int) -> Int {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return Int(state % UInt64(n))
+        }
+        let services = ["gateway", "auth", "db", "cache"]
+        var store = TraceStore(maxSpans: 600)
+        var cache = ServiceSummaryCache()
+        var sawPending = false
+        for step in 0..<80 {
+            var batch: [Span] = []
+            for _ in 0..<(1 + below(30)) {
+                let id = 1 + below(30)
+                let parent = id > 1 && below(5) > 0 ? String(1 + below(id - 1), radix: 16) : ""
+                let start = Int64(below(10_000))
+                batch.append(span(String(id, radix: 16), parent: parent, trace: String(1 + below(60), radix: 16),
+                                  name: "op-\(below(6))", service: services[below(services.count)], start: start,
+                                  end: start + Int64(below(5_000)), error: below(10) == 0))
+            }
+            store.add(batch)
+            _ = cache.summaries(of: store, budgetSpans: 1 + below(40))
+            sawPending = sawPending || !cache.pending.isEmpty
+            if step % 20 == 19 {
+                var calls = 0
+                var rows = cache.summaries(of: store, budgetSpans: 25)
+                while !cache.pending.isEmpty && calls < 1_000 {
+                    rows = cache.summaries(of: store, budgetSpans: 25)
+                    calls += 1
+                }
+                #expect(rows == store.serviceSummaries(), "seed \(seed), step \(step)")
+            }
+        }
+        #expect(sawPending)
+        // A first pass over a whole store goes by budget too.
+        var fresh = ServiceSummaryCache()
+        _ = fresh.summaries(of: store, budgetSpans: 10)
+        #expect(!fresh.pending.isEmpty)
+        var rows: [ServiceSummary] = []
+        while !fresh.pending.isEmpty { rows = fresh.summaries(of: store, budgetSpans: 10) }
+        #expect(rows == store.serviceSummaries())
+    }
+
+    /// What waits and what changed since, as the next pass's list: each trace once (the
+    /// log names a trace once per change), what waited first.
+    @Test func unionOfWaitingAndChangedNamesEachTraceOnce() {
+        let a = TraceID(high: 0, low: 1), b = TraceID(high: 0, low: 2), c = TraceID(high: 0, low: 3), d = TraceID(high: 0, low: 4)
+        #expect(ChangeCursor.union([a, b], [c, a, c, d, c]) == [b, c, a, d])
+        #expect(ChangeCursor.union([], [c, c, d, c]) == [c, d])
+        #expect(ChangeCursor.union([a, b], []) == [a, b])
+    }
+
+    /// A step that only takes up what waits leaves the changes made since for the next
+    /// whole refresh (a giant trace growing as it loads is not worked out at every step).
+    @Test func pendingOnlyStepsLeaveNewChangesForTheNextRefresh() {
+        var store = TraceStore()
+        var cache = ServiceSummaryCache()
+        _ = cache.summaries(of: store)
+        store.add((1...20).map { span(String($0, radix: 16), trace: String($0, radix: 16), service: "gateway", start: 0, end: 10) })
+        _ = cache.summaries(of: store, budgetSpans: 5)
+        #expect(!cache.pending.isEmpty)
+        store.add([span("ff", trace: "ff", service: "late", start: 0, end: 10)])
+        var rows: [ServiceSummary] = []
+        while !cache.pending.isEmpty { rows = cache.summaries(of: store, budgetSpans: 5, pendingOnly: true) }
+        #expect(rows.map(\.name) == ["gateway"] && rows[0].spanCount == 20)
+        #expect(cache.summaries(of: store) == store.serviceSummaries())
+    }
+
     /// A cache that lost the store's log (it looked too seldom), or is shown another
     /// store, adds up from scratch and still agrees.
     @Test func catchesUpAfterTheLogMovedOnAndOnAnotherStore() {
