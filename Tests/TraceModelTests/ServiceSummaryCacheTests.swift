@@ -4,31 +4,39 @@ import Testing
 /// The services list kept across recomputes equals one worked out from scratch, while
 /// traces grow, spans are re-exported, parents arrive late and whole traces are evicted.
 @Suite struct ServiceSummaryCacheTests {
-    @Test(arguments: [1, 2, 3, 4])
-    func cachedEqualsFromScratch(seed: UInt64) {
-        var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
-        func below(_ n: Int) -> Int {
+    struct Random {
+        var state: UInt64
+        init(_ seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 | 1 }
+        mutating func below(_ n: Int) -> Int {
             state ^= state << 13; state ^= state >> 7; state ^= state << 17
             return Int(state % UInt64(n))
         }
+    }
+
+    /// Up to `spans` spans over `traces` traces of four services; parents point at
+    /// lower ids, so some arrive later than their children.
+    static func batch(_ rng: inout Random, spans: Int, traces: Int) -> [Span] {
         let services = ["gateway", "auth", "db", "cache"]
+        return (0..<(1 + rng.below(spans))).map { _ in
+            let trace = String(1 + rng.below(traces), radix: 16)
+            let id = 1 + rng.below(30)
+            let parent = id > 1 && rng.below(5) > 0 ? String(1 + rng.below(id - 1), radix: 16) : ""
+            let start = Int64(rng.below(10_000))
+            return span(String(id, radix: 16), parent: parent, trace: trace, name: "op-\(rng.below(6))",
+                        service: services[rng.below(services.count)], start: start, end: start + Int64(rng.below(5_000)),
+                        error: rng.below(10) == 0)
+        }
+    }
+
+    @Test(arguments: [1, 2, 3, 4])
+    func cachedEqualsFromScratch(seed: UInt64) {
+        var rng = Random(seed)
         var store = TraceStore(maxSpans: 400)
         var cache = ServiceSummaryCache()
         var sawEviction = false
         for step in 0..<120 {
-            var batch: [Span] = []
-            for _ in 0..<(1 + below(12)) {
-                let trace = String(1 + below(40), radix: 16)
-                let id = 1 + below(30)
-                // Parents point at lower ids: some arrive later than their children.
-                let parent = id > 1 && below(5) > 0 ? String(1 + below(id - 1), radix: 16) : ""
-                let start = Int64(below(10_000))
-                batch.append(span(String(id, radix: 16), parent: parent, trace: trace, name: "op-\(below(6))",
-                                  service: services[below(services.count)], start: start, end: start + Int64(below(5_000)),
-                                  error: below(10) == 0))
-            }
             let evictedBefore = store.evictedTraces
-            store.add(batch)
+            store.add(Self.batch(&rng, spans: 12, traces: 40))
             if store.evictedTraces > evictedBefore { sawEviction = true }
             // Not every change is looked at: the cache must catch up over several.
             if step % 3 == 0 || step == 119 {
@@ -43,27 +51,13 @@ import Testing
     /// up and then equals a from-scratch count; meanwhile traces wait in `pending`.
     @Test(arguments: [7, 8, 9])
     func budgetedPassesCatchUpToAFromScratchCount(seed: UInt64) {
-        var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
-        func below(_ n: Int) -> Int {
-            state ^= state << 13; state ^= state >> 7; state ^= state << 17
-            return Int(state % UInt64(n))
-        }
-        let services = ["gateway", "auth", "db", "cache"]
+        var rng = Random(seed)
         var store = TraceStore(maxSpans: 600)
         var cache = ServiceSummaryCache()
         var sawPending = false
         for step in 0..<80 {
-            var batch: [Span] = []
-            for _ in 0..<(1 + below(30)) {
-                let id = 1 + below(30)
-                let parent = id > 1 && below(5) > 0 ? String(1 + below(id - 1), radix: 16) : ""
-                let start = Int64(below(10_000))
-                batch.append(span(String(id, radix: 16), parent: parent, trace: String(1 + below(60), radix: 16),
-                                  name: "op-\(below(6))", service: services[below(services.count)], start: start,
-                                  end: start + Int64(below(5_000)), error: below(10) == 0))
-            }
-            store.add(batch)
-            _ = cache.summaries(of: store, budgetSpans: 1 + below(40))
+            store.add(Self.batch(&rng, spans: 30, traces: 60))
+            _ = cache.summaries(of: store, budgetSpans: 1 + rng.below(40))
             sawPending = sawPending || !cache.pending.isEmpty
             if step % 20 == 19 {
                 var calls = 0
