@@ -25,11 +25,10 @@ struct InsightGroupsCache: Sendable {
         /// cycles (sorting or copying the findings themselves retains and releases each
         /// one's strings again and again: 50 ms for 100k findings).
         mutating func order() {
-            let zero = TraceID(high: 0, low: 0)
-            var keys = findings.indices.map { (findings[$0].traceID ?? zero, findings[$0].spanID ?? .zero, $0) }
-            keys.sort { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }
+            var keys = findings.indices.map { (InsightsView.orderKey(findings[$0]), $0) }
+            keys.sort { ($0.0.0, $0.0.1, $0.1) < ($1.0.0, $1.0.1, $1.1) }
             // Position i takes the finding now at source[i].
-            var source = keys.map(\.2)
+            var source = keys.map(\.1)
             findings.withUnsafeMutableBufferPointer { buffer in
                 for start in source.indices {
                     var i = start

@@ -48,8 +48,13 @@ enum InsightsView {
     /// A group's order: by trace, then span (findings of no trace first).
     @inline(__always)
     static func byTraceAndSpan(_ a: Finding, _ b: Finding) -> Bool {
-        let zero = TraceID(high: 0, low: 0)
-        return (a.traceID ?? zero, a.spanID ?? .zero) < (b.traceID ?? zero, b.spanID ?? .zero)
+        orderKey(a) < orderKey(b)
+    }
+
+    /// What `byTraceAndSpan` compares.
+    @inline(__always)
+    static func orderKey(_ finding: Finding) -> (TraceID, SpanID) {
+        (finding.traceID ?? TraceID(high: 0, low: 0), finding.spanID ?? .zero)
     }
 
     /// Worst and most frequent first.

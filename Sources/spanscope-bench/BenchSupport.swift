@@ -123,6 +123,11 @@ enum SelfProcess {
     static var executablePath: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
+
+    /// The `spanscope` binary built beside this one.
+    static var explorerPath: String {
+        ((executablePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("spanscope")
+    }
 }
 
 func fileSize(_ path: String) -> Int {

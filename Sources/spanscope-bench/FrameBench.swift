@@ -41,10 +41,7 @@ struct FrameBench {
         // The findings are checked a budget of spans per tick after that first pass, as
         // the explorer's main loop does between key reads; the figure is the whole check,
         // the worst single tick is what a key can wait.
-        var checkTicks: [Double] = []
-        while state.findingsBehind > 0 {
-            checkTicks.append(Clock.time { state.update(.tick(milliseconds: Int64(checkTicks.count + 1))) })
-        }
+        let checkTicks = stepsUntilCaughtUp(&state, from: 1)
         let servicesRefresh = firstRefresh + checkTicks.reduce(0, +)
         let worstCheckTick = checkTicks.max() ?? 0, checkBudget = state.findingsBudgetSpans
         let services = median(of: state)
@@ -65,10 +62,7 @@ struct FrameBench {
         // The same state moves on to the Insights view (a copy would share the store).
         var insightsState = consume state
         let firstInsights = Clock.time { insightsState.update(.key(.char("i"))) }
-        var insightsTicks: [Double] = []
-        while insightsState.findingsBehind > 0 {
-            insightsTicks.append(Clock.time { insightsState.update(.tick(milliseconds: Int64(insightsTicks.count + 1) << 41)) })
-        }
+        let insightsTicks = stepsUntilCaughtUp(&insightsState, from: 1 << 41)
         let openInsights = firstInsights + insightsTicks.reduce(0, +)
         let worstInsightsTick = insightsTicks.max() ?? 0
         let liveInsights = recomputeAfterNewTrace(&insightsState, number: 3)
@@ -101,6 +95,17 @@ struct FrameBench {
         report.add(.init(section: "refresh", figure: "  same, after 1 new trace (live)", value: Units.seconds(liveInsights),
                          reference: "insights on open", referenceValue: Units.seconds(openInsights),
                          ratio: openInsights / liveInsights, goal: "a few ms: on the main loop"))
+    }
+
+    /// Ticks (at `from` ms and on) until the shown view has taken everything in; the
+    /// time of each.
+    private func stepsUntilCaughtUp(_ state: inout AppState, from: Int64) -> [Double] {
+        var ticks: [Double] = []
+        while state.findingsBehind > 0 {
+            let now = from + Int64(ticks.count)
+            ticks.append(Clock.time { state.update(.tick(milliseconds: now)) })
+        }
+        return ticks
     }
 
     /// A new one-span trace arrives; the time of the recompute of the current view that

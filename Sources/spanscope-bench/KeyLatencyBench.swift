@@ -13,7 +13,7 @@ struct KeyLatencyBench {
 
     func run(_ report: inout Report) throws {
         printErr("key latency")
-        let binary = ((SelfProcess.executablePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("spanscope")
+        let binary = SelfProcess.explorerPath
         guard Shell.has("tmux"), FileManager.default.isExecutableFile(atPath: binary) else {
             report.add(.init(section: "keys while loading", figure: "key → answer on screen", value: "skipped",
                              reference: "tmux and spanscope binary", referenceValue: "not found", ratio: nil, goal: "-"))

@@ -9,7 +9,7 @@ struct TerminalBench {
 
     func run(_ report: inout Report) throws {
         printErr("terminal bytes")
-        let binary = ((SelfProcess.executablePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("spanscope")
+        let binary = SelfProcess.explorerPath
         guard Shell.has("tmux"), FileManager.default.isExecutableFile(atPath: binary) else {
             report.add(.init(section: "terminal", figure: "bytes written", value: "skipped", reference: "tmux and spanscope binary",
                              referenceValue: "not found", ratio: nil, goal: "-"))
