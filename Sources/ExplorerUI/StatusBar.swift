@@ -25,12 +25,17 @@ enum StatusBar {
         var x = canvas.put(" " + DisplayWidth.truncate(health, to: canvas.width / 2) + " ", x: 0, y: y,
                            style: failed ? Style(.statusError) : base)
         let spans = state.store.spanCount, traces = state.store.traceCount
-        var counts = " \(Table.grouped(spans)) span\(spans == 1 ? "" : "s") · \(Table.grouped(traces)) trace\(traces == 1 ? "" : "s")"
-        if state.store.evictedTraces > 0 { counts += " · \(Table.grouped(state.store.evictedTraces)) evicted" }
-        if state.store.spansOverCap > 0 { counts += " · \(Table.grouped(state.store.spansOverCap)) over the per-trace cap" }
-        if state.findingsBehind > 0 { counts += " · checking \(Table.grouped(state.findingsBehind))" }
-        x += canvas.put(counts + " ", x: x, y: y, style: base)
+        var parts = ["\(Table.grouped(spans)) span\(spans == 1 ? "" : "s") · \(Table.grouped(traces)) trace\(traces == 1 ? "" : "s")"]
+        if state.store.evictedTraces > 0 { parts.append("\(Table.grouped(state.store.evictedTraces)) evicted") }
+        if state.store.spansOverCap > 0 { parts.append("\(Table.grouped(state.store.spansOverCap)) over the per-trace cap") }
+        if state.findingsBehind > 0 { parts.append("checking \(Table.grouped(state.findingsBehind))") }
         let live = state.paused ? " ⏸ PAUSED" + (state.held.isEmpty ? "" : " +\(state.held.count)") + " " : " LIVE "
+        // On a narrow screen the later counts give way whole, before the live mark: a
+        // number cut short ("checking 75" of 753,120) reads as another number.
+        let room = canvas.width - x - DisplayWidth.of(live)
+        var counts = " " + parts[0]
+        for part in parts.dropFirst() where DisplayWidth.of(counts + " · " + part + " ") <= room { counts += " · " + part }
+        x += canvas.put(DisplayWidth.truncate(counts, to: room - 1) + " ", x: x, y: y, style: base)
         let right = (state.message.map { $0 + "  " } ?? "") + live
         let rightWidth = min(DisplayWidth.of(right), max(0, canvas.width - x))
         if state.decodeIssueCount > 0, let last = state.lastDecodeIssue {

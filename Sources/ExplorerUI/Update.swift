@@ -732,7 +732,9 @@ extension AppState {
         rows.sort(by: services.sort.comparator)
         services.findings = findingCountsByService()
         // Traces the list has not taken in yet wait, like findings, for the next tick.
-        findingsBehind += serviceSummaryCache.pending.reduce(0) { $0 + (store.traces.spanCount(of: $1) ?? 0) }
+        // Both passes go over the same spans: the count is of the one further behind
+        // (their sum read more spans than were held).
+        findingsBehind = max(findingsBehind, serviceSummaryCache.pending.reduce(0) { $0 + (store.traces.spanCount(of: $1) ?? 0) })
         services.rows = rows
         if let selected, let i = rows.firstIndex(where: { $0.name == selected }) { services.position.cursor = i }
     }

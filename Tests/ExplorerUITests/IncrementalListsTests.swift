@@ -166,12 +166,15 @@ import TraceModel
     @Test func servicesListOfABigLoadComesInBudgetedSteps() {
         var state = AppState(store: TraceStore(), sourceName: "test")
         state.servicesBudgetSpans = 100
+        state.findingsBudgetSpans = 100
         state.update(.spans(Self.bigLoad()))
         state.update(.tick(milliseconds: 1_000_000))
         #expect(!state.serviceSummaryCache.pending.isEmpty)
         #expect(render(state).text.contains("checking"))
         var ticks = 0
         while state.findingsBehind > 0 && ticks < 2_000 {
+            // What waits is some of what is held, whichever pass it waits for.
+            #expect(state.findingsBehind <= state.store.spanCount)
             state.update(.tick(milliseconds: 1_000_000))
             ticks += 1
         }
@@ -185,6 +188,22 @@ import TraceModel
         fresh.update(.tick(milliseconds: 1_000_000))
         #expect(state.services.rows == fresh.services.rows)
         #expect(state.services.rows.count == Self.services.count)
+    }
+
+    /// On a narrow screen the status bar drops the count of spans still to check whole,
+    /// rather than cut its number short; where it fits it is there, whole.
+    @Test(arguments: [120, 80, 70, 60])
+    func checkingCountIsWholeOrAbsent(width: Int) {
+        var state = AppState(store: TraceStore(maxSpans: 6_500), sourceName: "a-long-source-name.jsonl", width: width, height: 20)
+        state.findingsBudgetSpans = 100
+        state.update(.spans(Self.bigLoad()))
+        state.update(.tick(milliseconds: 1_000_000))
+        #expect(state.findingsBehind > 0 && state.store.evictedTraces > 0)
+        let status = String(render(state).text.split(separator: "\n", omittingEmptySubsequences: false)[state.layout.statusRow])
+        #expect(status.contains("LIVE"), "\(status)")
+        let whole = "checking \(Table.grouped(state.findingsBehind)) "
+        #expect(status.contains(whole) || !status.contains("checking"), "\(status)")
+        if width >= 120 { #expect(status.contains(whole), "\(status)") }
     }
 
     /// The same for the Insights view's groups, name cardinality included.
